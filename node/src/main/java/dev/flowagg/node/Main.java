@@ -1,5 +1,39 @@
 package dev.flowagg.node;
 
-public final class Main {
-  public static void main(String[] args) {}
+import com.typesafe.config.ConfigFactory;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code flowagg-node.jar} command line: {@code serve} (the default) and the tools beside it. */
+@Command(
+    name = "flowagg-node",
+    mixinStandardHelpOptions = true,
+    description = "flowagg: exact per-application traffic totals from flow reports.",
+    subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  /** With no subcommand the jar serves. */
+  @Override
+  public Integer call() {
+    return new Serve().call();
+  }
+
+  /** Runs a node until the process is told to stop. */
+  @Command(name = "serve", description = "Run a flowagg node (settings from FLOWAGG_* environment variables).")
+  static final class Serve implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      FlowaggNode node = FlowaggNode.start(ConfigFactory.empty());
+      node.system().getWhenTerminated().toCompletableFuture().join();
+      return node.binding().isCompletedExceptionally() ? 1 : 0;
+    }
+  }
 }

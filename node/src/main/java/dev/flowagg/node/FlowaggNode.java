@@ -1,0 +1,46 @@
+package dev.flowagg.node;
+
+import com.typesafe.config.Config;
+import dev.flowagg.node.http.Readiness;
+import dev.flowagg.node.settings.ActorSystemName;
+import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.storage.SchemaMigration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running flowagg node: its settings, actor system, HTTP binding and readiness. */
+public record FlowaggNode(
+    NodeSettings settings, ActorSystem<Void> system, CompletableFuture<ServerBinding> binding, Readiness readiness) {
+
+  private static final Logger log = LoggerFactory.getLogger(FlowaggNode.class);
+
+  /** Migrates the schema, then starts the actor system; returns once the actor system runs (not yet ready). */
+  public static FlowaggNode start(Config overrides) {
+    Config config = NodeConfig.load(overrides);
+    NodeSettings settings = NodeSettings.from(config);
+    log.info("storage: {}", settings.database());
+    var migrated = SchemaMigration.migrate(settings.database());
+    if (migrated.migrationsExecuted > 0) {
+      log.info("database schema migrated to version {}", migrated.targetSchemaVersion);
+    }
+    Readiness readiness = new Readiness();
+    CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
+    ActorSystem<Void> system =
+        ActorSystem.create(Guardian.create(settings, readiness, binding), ActorSystemName.NAME, config);
+    return new FlowaggNode(settings, system, binding, readiness);
+  }
+
+  /** The HTTP port actually bound (useful when the configured port is 0). */
+  public int httpPort() {
+    return binding.join().localAddress().getPort();
+  }
+
+  /** Stops the node through coordinated shutdown and waits for it. */
+  public void stop() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+}

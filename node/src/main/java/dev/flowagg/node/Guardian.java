@@ -1,0 +1,95 @@
+package dev.flowagg.node;
+
+import dev.flowagg.node.aggregate.FlowAggregate;
+import dev.flowagg.node.aggregate.FlowReader;
+import dev.flowagg.node.aggregate.FlowWriter;
+import dev.flowagg.node.aggregate.HourIndex;
+import dev.flowagg.node.http.FlowRoutes;
+import dev.flowagg.node.http.HealthRoutes;
+import dev.flowagg.node.http.Readiness;
+import dev.flowagg.node.http.RouteFallbacks;
+import dev.flowagg.node.settings.NodeSettings;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The root actor: starts sharding, the HTTP server and cluster membership, and tracks readiness. */
+public final class Guardian {
+
+  private static final Logger log = LoggerFactory.getLogger(Guardian.class);
+
+  private Guardian() {}
+
+  public static Behavior<Void> create(
+      NodeSettings settings, Readiness readiness, CompletableFuture<ServerBinding> binding) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorSystem<Void> system = ctx.getSystem();
+          FlowAggregate.initSharding(system, settings.aggregate());
+          HourIndex.initSharding(system, settings.aggregate());
+
+          readiness.waitFor("cluster membership");
+          org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
+              .registerOnMemberUp(
+                  () -> {
+                    log.info("member of the cluster; serving");
+                    readiness.ready();
+                  });
+          joinCluster(system, settings);
+
+          Route routes =
+              new AllDirectives() {}.concat(
+                  new FlowRoutes(
+                          new FlowWriter(system, settings.requestTimeout()),
+                          new FlowReader(system, settings.requestTimeout()),
+                          settings,
+                          Materializer.matFromSystem(system))
+                      .routes(),
+                  new HealthRoutes(readiness).routes(),
+                  RouteFallbacks.notFound());
+          Http.get(system)
+              .newServerAt(settings.httpHost(), settings.httpPort())
+              .bind(routes)
+              .whenComplete(
+                  (b, failure) -> {
+                    if (failure != null) {
+                      log.error(
+                          "cannot listen on {}:{}: {}", settings.httpHost(), settings.httpPort(), failure.toString());
+                      binding.completeExceptionally(failure);
+                      system.terminate();
+                    } else {
+                      log.info("HTTP API listening on {}", b.localAddress());
+                      binding.complete(b);
+                    }
+                  });
+          return Behaviors.empty();
+        });
+  }
+
+  private static void joinCluster(ActorSystem<?> system, NodeSettings settings) {
+    Cluster cluster = Cluster.get(system);
+    if (settings.seedNodes().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      cluster
+          .manager()
+          .tell(new JoinSeedNodes(
+              scala.jdk.javaapi.CollectionConverters.asScala(
+                      settings.seedNodes().stream().map(AddressFromURIString::parse).toList())
+                  .toList()));
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.flowagg.node.aggregate;
+
+import dev.flowagg.protocol.flow.Problem;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Applies a {@link WriteBatch} to the entities, all or nothing: register the tuples in their hour indexes, reserve
+ * room on every tuple entity, then commit. The returned stage completes once every delta is durably stored.
+ */
+public final class FlowWriter {
+
+  /** How a write ended. A failed stage (timeout, unreachable entity) means: unknown, retry with the same write id. */
+  public sealed interface Outcome {}
+
+  /** Every record is stored. */
+  public record Applied(int records) implements Outcome {}
+
+  /** Nothing was applied: a total would overflow. */
+  public record Refused(String error, List<Problem> details) implements Outcome {}
+
+  private final ClusterSharding sharding;
+  private final Duration timeout;
+
+  public FlowWriter(ActorSystem<?> system, Duration timeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.timeout = timeout;
+  }
+
+  public CompletionStage<Outcome> write(String writeId, WriteBatch batch) {
+    return registerTuples(batch)
+        .thenCompose(
+            registered ->
+                batch.byTuple().size() == 1 ? commitAll(writeId, batch) : reserveThenCommit(writeId, batch));
+  }
+
+  private CompletableFuture<Void> registerTuples(WriteBatch batch) {
+    List<CompletableFuture<?>> asks = new ArrayList<>(batch.tuplesByHour().size());
+    batch
+        .tuplesByHour()
+        .forEach(
+            (hour, keys) ->
+                asks.add(
+                    sharding
+                        .entityRefFor(HourIndex.TYPE_KEY, HourIndex.entityId(hour))
+                        .<HourIndex.Registered>ask(replyTo -> new HourIndex.Register(keys, replyTo), timeout)
+                        .toCompletableFuture()));
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletionStage<Outcome> reserveThenCommit(String writeId, WriteBatch batch) {
+    return askAll(batch, (key, deltas) -> replyTo -> new FlowAggregate.Reserve(key, writeId, deltas, replyTo))
+        .thenCompose(
+            overflow -> {
+              if (overflow != null) {
+                batch.byTuple().keySet().forEach(key -> entity(key).tell(new FlowAggregate.Release(writeId)));
+                return CompletableFuture.completedFuture(refusal(batch, overflow));
+              }
+              return commitAll(writeId, batch);
+            });
+  }
+
+  private CompletionStage<Outcome> commitAll(String writeId, WriteBatch batch) {
+    return askAll(batch, (key, deltas) -> replyTo -> new FlowAggregate.Commit(key, writeId, deltas, replyTo))
+        .thenApply(overflow -> overflow == null ? new Applied(batch.records()) : refusal(batch, overflow));
+  }
+
+  /** A request to one entity, given where to reply. */
+  private interface RequestFor {
+    org.apache.pekko.japi.function.Function<
+            org.apache.pekko.actor.typed.ActorRef<FlowAggregate.WriteReply>, FlowAggregate.Command>
+        apply(FlowKey key, List<HourDelta> deltas);
+  }
+
+  /** Asks every tuple entity of the batch; completes with the first overflow reported, or null when all are done. */
+  private CompletableFuture<OverflowAt> askAll(WriteBatch batch, RequestFor request) {
+    List<CompletableFuture<OverflowAt>> asks = new ArrayList<>(batch.byTuple().size());
+    for (Map.Entry<FlowKey, List<HourDelta>> e : batch.byTuple().entrySet()) {
+      FlowKey key = e.getKey();
+      asks.add(
+          entity(key)
+              .ask(request.apply(key, e.getValue()), timeout)
+              .toCompletableFuture()
+              .thenApply(
+                  reply ->
+                      switch (reply) {
+                        case FlowAggregate.Done d -> null;
+                        case FlowAggregate.Overflow o -> new OverflowAt(key, o);
+                      }));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> asks.stream().map(CompletableFuture::join).filter(o -> o != null).findFirst().orElse(null));
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<FlowAggregate.Command> entity(FlowKey key) {
+    return sharding.entityRefFor(FlowAggregate.TYPE_KEY, key.entityId());
+  }
+
+  private record OverflowAt(FlowKey key, FlowAggregate.Overflow overflow) {}
+
+  private static Refused refusal(WriteBatch batch, OverflowAt at) {
+    Integer index = batch.firstRecordOf().get(new WriteBatch.TupleHour(at.key(), at.overflow().hour()));
+    return new Refused(
+        "a total would overflow; nothing was applied",
+        List.of(WriteBatch.overflowProblem(index == null ? -1 : index, at.overflow().field())));
+  }
+}

@@ -1,0 +1,42 @@
+package dev.flowagg.node.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.flowagg.protocol.flow.Problem;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+
+/** JSON responses: records written with snake_case names, and the one error body shape every route uses. */
+public final class JsonBodies {
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+  /** The body of every error: what went wrong, and per record/field details where there are any. */
+  public record ErrorBody(String error, List<Problem> details) {}
+
+  private JsonBodies() {}
+
+  public static HttpResponse json(StatusCode status, Object body, HttpHeader... headers) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body))
+          .addHeaders(List.of(headers));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response body not serializable: " + body.getClass(), e);
+    }
+  }
+
+  public static HttpResponse error(StatusCode status, String error, HttpHeader... headers) {
+    return json(status, new ErrorBody(error, List.of()), headers);
+  }
+
+  public static HttpResponse error(StatusCode status, String error, List<Problem> details) {
+    return json(status, new ErrorBody(error, details));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.flowagg.node.settings;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+
+/**
+ * Where events and snapshots are stored: PostgreSQL when {@code FLOWAGG_DB_URL} is set, else an embedded H2 file
+ * database under the data directory.
+ */
+public record DatabaseSettings(Kind kind, String url, String user, String password) {
+
+  /** The supported databases, with what Slick and Flyway need to know of each. */
+  public enum Kind {
+    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "h2"),
+    POSTGRESQL("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgresql");
+
+    public final String slickProfile;
+    public final String driver;
+    public final String migrationFolder;
+
+    Kind(String slickProfile, String driver, String migrationFolder) {
+      this.slickProfile = slickProfile;
+      this.driver = driver;
+      this.migrationFolder = migrationFolder;
+    }
+  }
+
+  // H2: WRITE_DELAY=0 makes each commit reach the file before the write is acknowledged (a killed process loses
+  // nothing it answered for); DB_CLOSE_ON_EXIT=FALSE leaves closing to our own shutdown, after the last write.
+  private static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+
+  static DatabaseSettings from(Config flowagg, Path dataDir) {
+    String url = flowagg.getString("db.url");
+    if (url.isBlank()) {
+      String file = dataDir.resolve("flowagg").toString();
+      return new DatabaseSettings(Kind.H2, "jdbc:h2:file:" + file + H2_OPTIONS, "sa", "");
+    }
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException(
+          "FLOWAGG_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), not '" + url + "'");
+    }
+    return new DatabaseSettings(
+        Kind.POSTGRESQL, url, flowagg.getString("db.user"), flowagg.getString("db.password"));
+  }
+
+  /** The password never appears in logs. */
+  @Override
+  public String toString() {
+    return "DatabaseSettings[kind=" + kind + ", url=" + url + ", user=" + user + "]";
+  }
+}

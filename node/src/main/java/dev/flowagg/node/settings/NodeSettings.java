@@ -1,0 +1,64 @@
+package dev.flowagg.node.settings;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/** Every setting of a node, read once from the configuration (HOCON with FLOWAGG_* environment overrides). */
+public record NodeSettings(
+    String httpHost,
+    int httpPort,
+    long maxBodyBytes,
+    int maxRecordsPerRequest,
+    Duration requestTimeout,
+    Path dataDir,
+    String clusterHost,
+    int clusterPort,
+    List<String> seedNodes,
+    DatabaseSettings database,
+    AggregateSettings aggregate) {
+
+  /** Tuning of the flow entities. */
+  public record AggregateSettings(int snapshotEvery, int rememberedWrites, Duration reservationTimeout) {}
+
+  /** Reads {@code flowagg.*} from a resolved configuration. */
+  public static NodeSettings from(Config config) {
+    Config f = config.getConfig("flowagg");
+    Path dataDir = Path.of(f.getString("data-dir")).toAbsolutePath().normalize();
+    return new NodeSettings(
+        f.getString("http.host"),
+        f.getInt("http.port"),
+        f.getBytes("http.max-body-bytes"),
+        f.getInt("http.max-records-per-request"),
+        f.getDuration("http.request-timeout"),
+        dataDir,
+        f.getString("cluster.host"),
+        f.getInt("cluster.port"),
+        parseSeedNodes(f.getString("cluster.seed-nodes")),
+        DatabaseSettings.from(f, dataDir),
+        new AggregateSettings(
+            f.getInt("aggregate.snapshot-every"),
+            f.getInt("aggregate.remembered-writes"),
+            f.getDuration("aggregate.reservation-timeout")));
+  }
+
+  /** {@code "a:2551, b:2551"} into Pekko addresses of the flowagg actor system. */
+  static List<String> parseSeedNodes(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .map(
+            hostPort -> {
+              int colon = hostPort.lastIndexOf(':');
+              if (colon <= 0 || colon == hostPort.length() - 1) {
+                throw new IllegalArgumentException(
+                    "FLOWAGG_SEED_NODES: '" + hostPort + "' is not host:port");
+              }
+              Integer.parseInt(hostPort.substring(colon + 1));
+              return "pekko://" + ActorSystemName.NAME + "@" + hostPort;
+            })
+        .toList();
+  }
+}
