@@ -23,6 +23,8 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.StreamLimitReachedException;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,11 +76,18 @@ public final class FlowRoutes extends AllDirectives {
       request.discardEntityBytes(materializer);
       return done(bodyTooLarge());
     }
+    return readBody(request).thenCompose(body -> applyBody(body.toArray())).exceptionally(this::failureResponse);
+  }
+
+  /** The whole body, failing with {@link StreamLimitReachedException} as soon as it passes the limit. */
+  private CompletionStage<ByteString> readBody(HttpRequest request) {
     return request
         .entity()
-        .toStrict(settings.requestTimeout().toMillis(), settings.maxBodyBytes(), materializer)
-        .thenCompose(strict -> applyBody(strict.getData().toArray()))
-        .exceptionally(this::failureResponse);
+        .withoutSizeLimit()
+        .getDataBytes()
+        .limitWeighted(settings.maxBodyBytes(), chunk -> (long) chunk.size())
+        .completionTimeout(settings.requestTimeout())
+        .runFold(ByteString.emptyByteString(), ByteString::concat, materializer);
   }
 
   private CompletionStage<HttpResponse> applyBody(byte[] body) {
@@ -156,8 +165,10 @@ public final class FlowRoutes extends AllDirectives {
   /** Maps a failed stage to a response; a write that may be unfinished is never reported as done. */
   private HttpResponse failureResponse(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof EntityStreamSizeException) {
-      return bodyTooLarge();
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof StreamLimitReachedException || t instanceof EntityStreamSizeException) {
+        return bodyTooLarge();
+      }
     }
     log.warn("request failed: {}", cause.toString());
     return JsonBodies.error(

@@ -3,6 +3,8 @@ package dev.flowagg.node.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.flowagg.protocol.flow.Problem;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -13,8 +15,12 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 /** JSON responses: records written with snake_case names, and the one error body shape every route uses. */
 public final class JsonBodies {
 
+  // Characters outside the BMP are written as UTF-8, not as escaped surrogate pairs: names round-trip byte for byte.
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+      JsonMapper.builder()
+          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .build();
 
   /** The body of every error: what went wrong, and per record/field details where there are any. */
   public record ErrorBody(String error, List<Problem> details) {}

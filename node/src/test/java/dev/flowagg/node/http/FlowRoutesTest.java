@@ -1,0 +1,230 @@
+package dev.flowagg.node.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowagg.node.testing.HttpApi;
+import dev.flowagg.node.testing.InProcessNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Collections;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FlowRoutesTest {
+
+  private static final String SEED =
+      """
+      [
+      {"src_app": "foo", "dest_app": "bar", "vpc_id": "vpc-0", "bytes_tx": 100, "bytes_rx": 500, "hour": 91},
+      {"src_app": "foo", "dest_app": "bar", "vpc_id": "vpc-0", "bytes_tx": 200, "bytes_rx": 1000, "hour": 91},
+      {"src_app": "baz", "dest_app": "qux", "vpc_id": "vpc-0", "bytes_tx": 100, "bytes_rx": 500, "hour": 91},
+      {"src_app": "baz", "dest_app": "qux", "vpc_id": "vpc-0", "bytes_tx": 100, "bytes_rx": 500, "hour": 92},
+      {"src_app": "baz", "dest_app": "qux", "vpc_id": "vpc-1", "bytes_tx": 100, "bytes_rx": 500, "hour": 92}
+      ]""";
+
+  private InProcessNode node;
+  private HttpApi http;
+
+  @BeforeAll
+  void start() {
+    node = InProcessNode.start(Map.of("flowagg.http.max-body-bytes", 4096, "flowagg.http.max-records-per-request", 20));
+    http = node.http;
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  private static String record(String src, long tx, long rx, long hour) {
+    return "{\"src_app\":\"" + src + "\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":" + tx + ",\"bytes_rx\":" + rx
+        + ",\"hour\":" + hour + "}";
+  }
+
+  @Test
+  void theSeedExampleAggregatesPerTupleAndHour() {
+    HttpResponse<String> post = http.postJson("/flows", SEED);
+    assertThat(post.statusCode()).isEqualTo(200);
+    assertThat(post.body()).isEqualTo("{\"accepted\":5}");
+
+    assertThat(http.get("/flows?hour=91").body())
+        .isEqualTo(
+            "[{\"src_app\":\"baz\",\"dest_app\":\"qux\",\"vpc_id\":\"vpc-0\",\"bytes_tx\":100,\"bytes_rx\":500,\"hour\":91},"
+                + "{\"src_app\":\"foo\",\"dest_app\":\"bar\",\"vpc_id\":\"vpc-0\",\"bytes_tx\":300,\"bytes_rx\":1500,\"hour\":91}]");
+    assertThat(http.get("/flows?hour=92").body())
+        .isEqualTo(
+            "[{\"src_app\":\"baz\",\"dest_app\":\"qux\",\"vpc_id\":\"vpc-0\",\"bytes_tx\":100,\"bytes_rx\":500,\"hour\":92},"
+                + "{\"src_app\":\"baz\",\"dest_app\":\"qux\",\"vpc_id\":\"vpc-1\",\"bytes_tx\":100,\"bytes_rx\":500,\"hour\":92}]");
+    HttpResponse<String> empty = http.get("/flows?hour=93");
+    assertThat(empty.statusCode()).isEqualTo(200);
+    assertThat(empty.body()).isEqualTo("[]");
+    assertThat(empty.headers().firstValue("Content-Type")).contains("application/json");
+  }
+
+  @Test
+  void aGetAfterAPostSeesIt() {
+    for (int i = 1; i <= 20; i++) {
+      assertThat(http.postJson("/flows", record("ryw", 1, 2, 500)).statusCode()).isEqualTo(200);
+      assertThat(http.get("/flows?hour=500").body()).contains("\"bytes_tx\":" + i + ",\"bytes_rx\":" + 2 * i);
+    }
+  }
+
+  @Test
+  void aSingleObjectIsAccepted() {
+    assertThat(http.postJson("/flows", record("single", 4, 5, 600)).body()).isEqualTo("{\"accepted\":1}");
+    assertThat(http.get("/flows?hour=600").body()).contains("\"src_app\":\"single\"");
+  }
+
+  @Test
+  void unicodeNamesRoundTripExactlyAndSortByCodePoint() {
+    String body = "[" + record("\u00e9t\u00e9", 1, 1, 700) + "," + record("zulu", 1, 1, 700) + ","
+        + record("\ud83d\ude80 rocket|pipe", 1, 1, 700) + "," + record("Alpha", 1, 1, 700) + "]";
+    assertThat(http.postJson("/flows", body).statusCode()).isEqualTo(200);
+    String got = http.get("/flows?hour=700").body();
+    assertThat(got.indexOf("Alpha")).isLessThan(got.indexOf("zulu"));
+    assertThat(got.indexOf("zulu")).isLessThan(got.indexOf("\u00e9t\u00e9"));
+    assertThat(got.indexOf("\u00e9t\u00e9")).isLessThan(got.indexOf("\ud83d\ude80 rocket|pipe"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "42",
+        "[]",
+        "[{\"src_app\":\"a\"}]",
+        "[{\"src_app\":null,\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":1,\"bytes_rx\":1,\"hour\":800}]",
+        "[{\"src_app\":\"a\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":\"12\",\"bytes_rx\":1,\"hour\":800}]",
+        "[{\"src_app\":\"a\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":1.5,\"bytes_rx\":1,\"hour\":800}]",
+        "[{\"src_app\":\"a\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":true,\"bytes_rx\":1,\"hour\":800}]",
+        "[{\"src_app\":\"a\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":-1,\"bytes_rx\":1,\"hour\":800}]",
+        "[{\"src_app\":\"a\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":9223372036854775808,\"bytes_rx\":1,\"hour\":800}]",
+        "[{\"src_app\":\"a\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":1,\"bytes_rx\":1,\"hour\":800,\"extra\":1}]",
+        "[{\"src_app\":\"\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":1,\"bytes_rx\":1,\"hour\":800}]",
+        "[{\"src_app\":\"a\\u0007\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":1,\"bytes_rx\":1,\"hour\":800}]",
+      })
+  void badBodiesAre400WithAJsonErrorAndChangeNothing(String bad) {
+    // A valid record first in the same request: it must not be applied either.
+    String body = bad.startsWith("[{") ? "[" + record("good", 1, 1, 800) + "," + bad.substring(1) : bad;
+    HttpResponse<String> r = http.postJson("/flows", body);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(r.body()).startsWith("{\"error\":\"");
+    assertThat(http.get("/flows?hour=800").body()).isEqualTo("[]");
+  }
+
+  @Test
+  void aBadFieldIsNamedWithItsIndexInTheDetails() {
+    String body = "[" + record("a", 1, 1, 801) + ",{\"src_app\":\"a\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":-3,\"bytes_rx\":1,\"hour\":801}]";
+    assertThat(http.postJson("/flows", body).body())
+        .isEqualTo(
+            "{\"error\":\"1 problem in the flow records; nothing was applied\",\"details\":"
+                + "[{\"index\":1,\"field\":\"bytes_tx\",\"problem\":\"must be a non-negative integer\"}]}");
+  }
+
+  @Test
+  void aLongNameIs400() {
+    HttpResponse<String> r = http.postJson("/flows", record("x".repeat(256), 1, 1, 802));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("\"field\":\"src_app\"").contains("at most 255");
+  }
+
+  @Test
+  void theWrongContentTypeIs415() {
+    HttpResponse<String> r = http.post("/flows", "text/plain", record("ct", 1, 1, 803));
+    assertThat(r.statusCode()).isEqualTo(415);
+    assertThat(r.body()).contains("application/json");
+    assertThat(http.get("/flows?hour=803").body()).isEqualTo("[]");
+  }
+
+  @Test
+  void aBodyOverTheLimitIs413() {
+    String big = "[" + record("big", 1, 1, 804) + " ".repeat(5000) + "]";
+    HttpResponse<String> r = http.postJson("/flows", big);
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.body()).contains("4096 bytes");
+    assertThat(http.get("/flows?hour=804").body()).isEqualTo("[]");
+  }
+
+  @Test
+  void aChunkedBodyOverTheLimitIs413() {
+    byte[] big = ("[" + record("big", 1, 1, 805) + " ".repeat(5000) + "]").getBytes();
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(http.base() + "/flows"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)));
+    HttpResponse<String> r = http.send(req);
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(http.get("/flows?hour=805").body()).isEqualTo("[]");
+  }
+
+  @Test
+  void moreRecordsThanTheLimitIs413() {
+    String body = "[" + String.join(",", Collections.nCopies(21, "{}")) + "]";
+    HttpResponse<String> r = http.postJson("/flows", body);
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.body()).contains("limit is 20");
+  }
+
+  @Test
+  void aTotalThatWouldOverflowIsRefusedAndNothingChanges() {
+    http.postJson("/flows", record("near-max", Long.MAX_VALUE - 1, 0, 806));
+    String body = "[" + record("other", 5, 5, 806) + "," + record("near-max", 2, 0, 806) + "]";
+    HttpResponse<String> r = http.postJson("/flows", body);
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(r.body()).contains("\"index\":1").contains("\"field\":\"bytes_tx\"");
+    assertThat(http.get("/flows?hour=806").body())
+        .isEqualTo(
+            "[{\"src_app\":\"near-max\",\"dest_app\":\"d\",\"vpc_id\":\"v\",\"bytes_tx\":9223372036854775806,\"bytes_rx\":0,\"hour\":806}]");
+  }
+
+  @Test
+  void recordsThatOverflowTogetherWithinOneRequestAreRefused() {
+    String body = "[" + record("pair", Long.MAX_VALUE, 0, 807) + "," + record("pair", 1, 0, 807) + "]";
+    HttpResponse<String> r = http.postJson("/flows", body);
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(r.body()).contains("\"index\":1");
+    assertThat(http.get("/flows?hour=807").body()).isEqualTo("[]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/flows", "/flows?hour=", "/flows?hour=-1", "/flows?hour=1.5", "/flows?hour=abc",
+      "/flows?hour=99999999999999999999", "/flows?hour=1&hour=2"})
+  void aBadHourIs400(String path) {
+    HttpResponse<String> r = http.get(path);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).startsWith("{\"error\":\"query parameter 'hour'");
+  }
+
+  @Test
+  void anUnknownPathIs404Json() {
+    HttpResponse<String> r = http.get("/nope");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).isEqualTo("{\"error\":\"no such resource: /nope\",\"details\":[]}");
+  }
+
+  @Test
+  void aWrongMethodIs405JsonWithAllow() {
+    HttpResponse<String> r =
+        http.send(HttpRequest.newBuilder(URI.create(http.base() + "/flows")).DELETE());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).contains("GET, POST");
+    assertThat(r.body()).contains("DELETE");
+  }
+
+  @Test
+  void healthEndpointsAnswer() {
+    assertThat(http.get("/health/alive").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = http.get("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
+  }
+}
