@@ -19,10 +19,16 @@ public final class HealthRoutes extends AllDirectives {
         "health",
         () ->
             concat(
-                path("alive", () -> get(() -> complete(JsonBodies.json(StatusCodes.OK, Map.of("status", "alive"))))),
+                path(
+                    "alive",
+                    () ->
+                        concat(
+                            get(() -> complete(JsonBodies.json(StatusCodes.OK, Map.of("status", "alive")))),
+                            RouteFallbacks.methodNotAllowed("GET"))),
                 path(
                     "ready",
                     () ->
+                        concat(
                         get(
                             () -> {
                               String waiting = readiness.waitingFor();
@@ -32,6 +38,7 @@ public final class HealthRoutes extends AllDirectives {
                                       JsonBodies.json(
                                           StatusCodes.SERVICE_UNAVAILABLE,
                                           Map.of("status", "not ready", "waiting_for", waiting)));
-                            }))));
+                            }),
+                        RouteFallbacks.methodNotAllowed("GET"))));
   }
 }

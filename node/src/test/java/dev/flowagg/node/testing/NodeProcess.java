@@ -1,0 +1,103 @@
+package dev.flowagg.node.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A node running as its own JVM from the built jar, as a person runs it; it can be killed with SIGKILL. */
+public final class NodeProcess implements AutoCloseable {
+
+  private final Map<String, String> env;
+  private final Path log;
+  private Process process;
+  public final HttpApi http;
+
+  private NodeProcess(Map<String, String> env, Path log) {
+    this.env = env;
+    this.log = log;
+    this.http = new HttpApi("http://" + env.get("FLOWAGG_HTTP_HOST") + ":" + env.get("FLOWAGG_HTTP_PORT"));
+  }
+
+  /** A node on loopback with free ports and these extra FLOWAGG_* variables; not started yet. */
+  public static NodeProcess configure(Path dataDir, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("FLOWAGG_HTTP_HOST", "127.0.0.1");
+    env.put("FLOWAGG_HTTP_PORT", Integer.toString(freePort()));
+    env.put("FLOWAGG_CLUSTER_HOST", "127.0.0.1");
+    env.put("FLOWAGG_CLUSTER_PORT", Integer.toString(freePort()));
+    env.put("FLOWAGG_DATA_DIR", dataDir.toString());
+    env.putAll(extraEnv);
+    return new NodeProcess(env, dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+  }
+
+  /** Starts the JVM and waits until {@code /health/ready} answers 200. */
+  public NodeProcess start() {
+    String jar = System.getProperty("flowagg.jar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("the node jar is not built: " + jar + " (run through 'mvn verify')");
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("FLOWAGG_"));
+    pb.environment().putAll(env);
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError("node exited with " + process.exitValue() + "; log: " + logText());
+              }
+              return http.get("/health/ready").statusCode() == 200;
+            });
+    return this;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, nothing graceful. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public String logText() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
