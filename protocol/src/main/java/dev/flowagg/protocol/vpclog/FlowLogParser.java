@@ -106,7 +106,7 @@ public final class FlowLogParser {
     return null;
   }
 
-  /** Dotted IPv4 scanned in place; anything with a colon goes to the full IPv6 parser. Null when not an address. */
+  /** Dotted IPv4 scanned in place; anything else goes to the full parser. Null when not an address. */
   private static IpAddress parseAddress(String line, int start, int end) {
     int bits = 0;
     int octets = 0;
@@ -114,33 +114,26 @@ public final class FlowLogParser {
     int digits = 0;
     for (int i = start; i < end; i++) {
       char c = line.charAt(i);
-      if (c >= '0' && c <= '9') {
+      if (c >= '0' && c <= '9' && digits < 3) {
         octet = octet * 10 + (c - '0');
         digits++;
-        if (digits > 3 || octet > 255) {
-          return null;
-        }
-      } else if (c == '.') {
-        if (digits == 0 || octets == 3) {
-          return null;
-        }
+      } else if (c == '.' && digits > 0 && octets < 3 && octet <= 255) {
         bits = bits << 8 | octet;
         octets++;
         octet = 0;
         digits = 0;
-      } else if (c == ':') {
-        return parseV6(line.substring(start, end));
       } else {
-        return null;
+        return parseOther(line.substring(start, end));
       }
     }
-    if (octets != 3 || digits == 0) {
+    if (octets != 3 || digits == 0 || octet > 255) {
       return null;
     }
     return IpAddress.ofV4(bits << 8 | octet);
   }
 
-  private static IpAddress parseV6(String text) {
+  /** IPv6, or whatever else is not a plain dotted quad. */
+  private static IpAddress parseOther(String text) {
     try {
       return IpAddress.parse(text);
     } catch (IllegalArgumentException e) {

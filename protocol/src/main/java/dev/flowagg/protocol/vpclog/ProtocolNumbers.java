@@ -40,9 +40,11 @@ public final class ProtocolNumbers {
   private static final Map<String, Integer> ALIASES = Map.ofEntries(
       Map.entry("ip", 0),
       Map.entry("ipencap", 4),
+      Map.entry("ip-encap", 4),
       Map.entry("ipsec-esp", 50),
       Map.entry("ipsec-ah", 51),
       Map.entry("icmpv6", 58),
+      Map.entry("rspf", 73), // /etc/protocols' name for CPHB
       Map.entry("iptm", 84), // the registry lists 84 twice, as TTP and as IPTM
       Map.entry("ospf", 89),
       Map.entry("isis over ipv4", 124),
