@@ -74,6 +74,10 @@ public final class FlowLogFormat {
       }
       names.add(name);
     }
+    // A line of words that names no AWS field at all is more likely a mangled record than a format.
+    if (names.stream().noneMatch(name -> VpcField.named(name).isPresent())) {
+      throw new IllegalArgumentException("header: '" + line.strip() + "' names no VPC flow-log field");
+    }
     return new FlowLogFormat(names);
   }
 

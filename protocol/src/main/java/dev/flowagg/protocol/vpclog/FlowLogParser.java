@@ -45,7 +45,7 @@ public final class FlowLogParser {
       position = end;
     }
     if (found != columns) {
-      return new ParsedLine.Malformed("expected " + columns + " fields ("
+      return new ParsedLine.Malformed("expected " + columns + (columns == 1 ? " field (" : " fields (")
           + (format.isDefault() ? "the default version 2 format" : "as the header names them") + "), found " + found);
     }
     long[] numbers = new long[columns];

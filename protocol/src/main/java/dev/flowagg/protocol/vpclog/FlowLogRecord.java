@@ -10,6 +10,9 @@ import java.util.OptionalLong;
  */
 public final class FlowLogRecord implements ParsedLine {
 
+  /** Marks an absent column in {@code values}, for number columns as much as for the others. */
+  static final Object ABSENT = new Object();
+
   private final FlowLogFormat format;
   private final long[] numbers;
   private final Object[] values;
@@ -20,9 +23,6 @@ public final class FlowLogRecord implements ParsedLine {
     this.numbers = numbers;
     this.values = values;
   }
-
-  /** Marks an absent column in {@code values}, for number columns as much as for the others. */
-  static final Object ABSENT = new Object();
 
   public FlowLogFormat format() {
     return format;

@@ -64,6 +64,12 @@ class FlowLogFormatTest {
   }
 
   @Test
+  void aHeaderNamingNoAwsFieldIsAnError() {
+    assertThatThrownBy(() -> FlowLogFormat.parseHeader("garbage in"))
+        .hasMessage("header: 'garbage in' names no VPC flow-log field");
+  }
+
+  @Test
   void aHeaderStartsWithAFieldNameAndARecordWithANumber() {
     assertThat(FlowLogFormat.looksLikeHeader("version account-id")).isTrue();
     assertThat(FlowLogFormat.looksLikeHeader("${version} ${account-id}")).isTrue();
