@@ -49,23 +49,8 @@ public final class FlowLogConverter {
 
   /** Converts {@code lines}: log text split into lines, optionally starting with a header line. */
   public Conversion convert(Iterable<String> lines) {
-    List<FlowRecord> records = new ArrayList<>();
-    List<LineProblem> problems = new ArrayList<>();
-    long[] skipped = {0};
-    FlowLogReader reader = new FlowLogReader((lineNumber, line) -> {
-      switch (line) {
-        case ParsedLine.Malformed(String problem) -> problems.add(new LineProblem(lineNumber, problem));
-        case FlowLogRecord record -> {
-          if (!record.carriesTraffic() || !hasTraffic(record)) {
-            skipped[0]++;
-          } else if (!record.has(VpcField.END)) {
-            problems.add(new LineProblem(lineNumber, "end: missing, and the hour comes from it"));
-          } else {
-            records.add(toFlowRecord(record));
-          }
-        }
-      }
-    });
+    Batch batch = new Batch();
+    FlowLogReader reader = new FlowLogReader(batch);
     try {
       for (String line : lines) {
         reader.accept(line);
@@ -78,9 +63,32 @@ public final class FlowLogConverter {
       return new Conversion.Rejected(List.of(new LineProblem(
           reader.headerLineNumber(), "header: the format lacks " + String.join(", ", missing) + ", needed for ingest")));
     }
-    return problems.isEmpty()
-        ? new Conversion.Converted(List.copyOf(records), skipped[0])
-        : new Conversion.Rejected(List.copyOf(problems));
+    return batch.problems.isEmpty()
+        ? new Conversion.Converted(List.copyOf(batch.records), batch.skipped)
+        : new Conversion.Rejected(List.copyOf(batch.problems));
+  }
+
+  /** What one call of {@link #convert} has gathered so far. */
+  private final class Batch implements FlowLogReader.LineSink {
+    final List<FlowRecord> records = new ArrayList<>();
+    final List<LineProblem> problems = new ArrayList<>();
+    long skipped;
+
+    @Override
+    public void accept(long lineNumber, ParsedLine line) {
+      switch (line) {
+        case ParsedLine.Malformed(String problem) -> problems.add(new LineProblem(lineNumber, problem));
+        case FlowLogRecord record -> {
+          if (!record.carriesTraffic() || !hasTraffic(record)) {
+            skipped++;
+          } else if (!record.has(VpcField.END)) {
+            problems.add(new LineProblem(lineNumber, "end: missing, and the hour comes from it"));
+          } else {
+            records.add(toFlowRecord(record));
+          }
+        }
+      }
+    }
   }
 
   private static boolean hasTraffic(FlowLogRecord record) {
