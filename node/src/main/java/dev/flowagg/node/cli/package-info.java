@@ -1,0 +1,2 @@
+/** Command-line subcommands of the node's main program. */
+package dev.flowagg.node.cli;
