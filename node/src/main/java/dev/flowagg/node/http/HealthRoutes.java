@@ -1,6 +1,7 @@
 package dev.flowagg.node.http;
 
 import java.util.Map;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -19,26 +20,18 @@ public final class HealthRoutes extends AllDirectives {
         "health",
         () ->
             concat(
-                path(
-                    "alive",
-                    () ->
-                        concat(
-                            get(() -> complete(JsonBodies.json(StatusCodes.OK, Map.of("status", "alive")))),
-                            RouteFallbacks.methodNotAllowed("GET"))),
-                path(
-                    "ready",
-                    () ->
-                        concat(
-                        get(
-                            () -> {
-                              String waiting = readiness.waitingFor();
-                              return waiting == null
-                                  ? complete(JsonBodies.json(StatusCodes.OK, Map.of("status", "ready")))
-                                  : complete(
-                                      JsonBodies.json(
-                                          StatusCodes.SERVICE_UNAVAILABLE,
-                                          Map.of("status", "not ready", "waiting_for", waiting)));
-                            }),
-                        RouteFallbacks.methodNotAllowed("GET"))));
+                path("alive", () -> getOnly(() -> JsonBodies.json(StatusCodes.OK, Map.of("status", "alive")))),
+                path("ready", () -> getOnly(this::readyResponse))));
+  }
+
+  private HttpResponse readyResponse() {
+    String waiting = readiness.waitingFor();
+    return waiting == null
+        ? JsonBodies.json(StatusCodes.OK, Map.of("status", "ready"))
+        : JsonBodies.json(StatusCodes.SERVICE_UNAVAILABLE, Map.of("status", "not ready", "waiting_for", waiting));
+  }
+
+  private Route getOnly(java.util.function.Supplier<HttpResponse> response) {
+    return concat(get(() -> extractRequest(r -> complete(response.get()))), RouteFallbacks.methodNotAllowed("GET"));
   }
 }
