@@ -3,6 +3,7 @@ package dev.flowagg.node;
 import com.typesafe.config.Config;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.settings.ActorSystemName;
+import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
 import dev.flowagg.node.storage.SchemaMigration;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ public record FlowaggNode(
   public static FlowaggNode start(Config overrides) {
     Config config = NodeConfig.load(overrides);
     NodeSettings settings = NodeSettings.from(config);
+    Classification classification = Classification.load(settings);
     log.info("storage: {}", settings.database());
     var migrated = SchemaMigration.migrate(settings.database());
     if (migrated.migrationsExecuted > 0) {
@@ -29,7 +31,7 @@ public record FlowaggNode(
     Readiness readiness = new Readiness();
     CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
     ActorSystem<Void> system =
-        ActorSystem.create(Guardian.create(settings, readiness, binding), ActorSystemName.NAME, config);
+        ActorSystem.create(Guardian.create(settings, classification, readiness, binding), ActorSystemName.NAME, config);
     return new FlowaggNode(settings, system, binding, readiness);
   }
 

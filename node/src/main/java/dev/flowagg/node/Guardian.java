@@ -4,10 +4,13 @@ import dev.flowagg.node.aggregate.FlowAggregate;
 import dev.flowagg.node.aggregate.FlowReader;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.aggregate.HourIndex;
+import dev.flowagg.node.http.BatchWrites;
+import dev.flowagg.node.http.FlowLogRoutes;
 import dev.flowagg.node.http.FlowRoutes;
 import dev.flowagg.node.http.HealthRoutes;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.http.RouteFallbacks;
+import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.AddressFromURIString;
@@ -34,7 +37,10 @@ public final class Guardian {
   private Guardian() {}
 
   public static Behavior<Void> create(
-      NodeSettings settings, Readiness readiness, CompletableFuture<ServerBinding> binding) {
+      NodeSettings settings,
+      Classification classification,
+      Readiness readiness,
+      CompletableFuture<ServerBinding> binding) {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
@@ -50,14 +56,15 @@ public final class Guardian {
                   });
           joinCluster(system, settings);
 
+          BatchWrites writes =
+              new BatchWrites(
+                  new FlowWriter(system, settings.requestTimeout()), settings, Materializer.matFromSystem(system));
           Route routes =
               new AllDirectives() {}.concat(
                   new FlowRoutes(
-                          new FlowWriter(system, settings.requestTimeout()),
-                          new FlowReader(system, settings.requestTimeout()),
-                          settings,
-                          Materializer.matFromSystem(system))
+                          writes, new FlowReader(system, settings.requestTimeout()), settings.maxRecordsPerRequest())
                       .routes(),
+                  new FlowLogRoutes(writes, classification, settings.maxRecordsPerRequest()).routes(),
                   new HealthRoutes(readiness).routes(),
                   RouteFallbacks.notFound());
           Http.get(system)

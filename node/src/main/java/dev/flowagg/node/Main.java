@@ -32,7 +32,13 @@ public final class Main implements Callable<Integer> {
   static final class Serve implements Callable<Integer> {
     @Override
     public Integer call() {
-      FlowaggNode node = FlowaggNode.start(ConfigFactory.empty());
+      FlowaggNode node;
+      try {
+        node = FlowaggNode.start(ConfigFactory.empty());
+      } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+        System.err.println("flowagg: cannot start: " + e.getMessage());
+        return 1;
+      }
       node.system().getWhenTerminated().toCompletableFuture().join();
       return node.binding().isCompletedExceptionally() ? 1 : 0;
     }

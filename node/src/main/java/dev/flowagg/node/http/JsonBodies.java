@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import dev.flowagg.protocol.flow.Problem;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -23,7 +22,7 @@ public final class JsonBodies {
           .build();
 
   /** The body of every error: what went wrong, and per record/field details where there are any. */
-  public record ErrorBody(String error, List<Problem> details) {}
+  public record ErrorBody(String error, List<?> details) {}
 
   private JsonBodies() {}
 
@@ -42,7 +41,7 @@ public final class JsonBodies {
     return json(status, new ErrorBody(error, List.of()), headers);
   }
 
-  public static HttpResponse error(StatusCode status, String error, List<Problem> details) {
+  public static HttpResponse error(StatusCode status, String error, List<?> details) {
     return json(status, new ErrorBody(error, details));
   }
 }

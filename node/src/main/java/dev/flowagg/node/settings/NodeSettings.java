@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** Every setting of a node, read once from the configuration (HOCON with FLOWAGG_* environment overrides). */
 public record NodeSettings(
@@ -14,6 +15,8 @@ public record NodeSettings(
     int maxRecordsPerRequest,
     Duration requestTimeout,
     Path dataDir,
+    Optional<Path> classificationFile,
+    Optional<Path> lookupFile,
     String clusterHost,
     int clusterPort,
     List<String> seedNodes,
@@ -34,6 +37,8 @@ public record NodeSettings(
         f.getInt("http.max-records-per-request"),
         f.getDuration("http.request-timeout"),
         dataDir,
+        optionalPath(f.getString("classification-file")),
+        optionalPath(f.getString("lookup-file")),
         f.getString("cluster.host"),
         f.getInt("cluster.port"),
         parseSeedNodes(f.getString("cluster.seed-nodes")),
@@ -42,6 +47,10 @@ public record NodeSettings(
             f.getInt("aggregate.snapshot-every"),
             f.getInt("aggregate.remembered-writes"),
             f.getDuration("aggregate.reservation-timeout")));
+  }
+
+  private static Optional<Path> optionalPath(String value) {
+    return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
   }
 
   /** {@code "a:2551, b:2551"} into Pekko addresses of the flowagg actor system. */

@@ -1,0 +1,79 @@
+package dev.flowagg.node.http;
+
+import static dev.flowagg.node.http.BatchWrites.done;
+
+import dev.flowagg.node.settings.Classification;
+import dev.flowagg.protocol.vpclog.FlowLogConverter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code POST /flowlogs}: AWS VPC flow-log lines (text/plain, optionally a header line first) added to the flow
+ * totals, all or nothing: one malformed line rejects the request with every bad line named.
+ */
+public final class FlowLogRoutes extends AllDirectives {
+
+  private final BatchWrites writes;
+  private final FlowLogConverter converter;
+  private final int maxRecordsPerRequest;
+
+  public FlowLogRoutes(BatchWrites writes, Classification classification, int maxRecordsPerRequest) {
+    this.writes = writes;
+    this.converter = new FlowLogConverter(classification.rules(), classification.lookup());
+    this.maxRecordsPerRequest = maxRecordsPerRequest;
+  }
+
+  public Route routes() {
+    return path(
+        "flowlogs",
+        () ->
+            concat(
+                post(
+                    () ->
+                        extractRequest(
+                            request ->
+                                completeWithFuture(writes.withBody(request, MediaTypes.TEXT_PLAIN, this::applyBody)))),
+                RouteFallbacks.methodNotAllowed("POST")));
+  }
+
+  private CompletionStage<HttpResponse> applyBody(byte[] body) {
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(body))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return done(JsonBodies.error(StatusCodes.BAD_REQUEST, "the body is not valid UTF-8 text"));
+    }
+    List<String> lines = text.lines().toList();
+    if (lines.stream().allMatch(String::isBlank)) {
+      return done(JsonBodies.error(StatusCodes.BAD_REQUEST, "request body is empty: send VPC flow log lines"));
+    }
+    if (lines.size() > maxRecordsPerRequest + 1) {
+      return done(writes.tooManyRecords(maxRecordsPerRequest));
+    }
+    return switch (converter.convert(lines)) {
+      case FlowLogConverter.Conversion.Rejected r ->
+          done(
+              JsonBodies.error(
+                  StatusCodes.BAD_REQUEST,
+                  r.problems().size() + " malformed flow log line(s); nothing was applied",
+                  r.problems()));
+      case FlowLogConverter.Conversion.Converted c when c.records().isEmpty() ->
+          done(JsonBodies.json(StatusCodes.OK, Map.of("accepted", 0, "skipped", c.skipped())));
+      case FlowLogConverter.Conversion.Converted c -> writes.write(c.records(), Map.of("skipped", c.skipped()));
+    };
+  }
+}
