@@ -35,6 +35,9 @@ final class DataRecordDecoder {
     int records = 0;
     if (!t.variableLength) {
       int count = (end - start) / t.recordLength;
+      if (t.recordLength < 4) {
+        count = withoutPadding(b, start, end, t.recordLength, count);
+      }
       for (int base = start; records < count; records++, base += t.recordLength) {
         fields.clear();
         for (int s = 0; s < t.slotCount; s++) {
@@ -60,6 +63,21 @@ final class DataRecordDecoder {
       base = next;
     }
     return records;
+  }
+
+  /**
+   * RFC 3954 §5.3: sets are padded to 4 bytes, so records shorter than that can be mistaken for padding; all-zero
+   * records lying wholly in the last 3 bytes are taken to be padding.
+   */
+  private static int withoutPadding(byte[] b, int start, int end, int recordLength, int count) {
+    while (count > 0) {
+      int last = start + (count - 1) * recordLength;
+      if (last < end - 3 || !TemplatedDecoder.isPadding(b, last, last + recordLength)) {
+        break;
+      }
+      count--;
+    }
+    return count;
   }
 
   /** RFC 7011 §7: finds each field of a variable-length record; returns where the next record starts, or -1. */
