@@ -1,0 +1,38 @@
+package dev.flowagg.protocol.netflow.encode;
+
+import dev.flowagg.protocol.netflow.InformationElement;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The values of one data record, by element; a template decides their order and lengths.
+ *
+ * <p>Values: a {@link Number} (written unsigned in the field's length, keeping the low-order bytes),
+ * an {@link dev.flowagg.protocol.net.IpAddress}, a {@code byte[]} or a {@link String} (UTF-8). A field without
+ * a value is written as zeros, or empty when variable-length.
+ */
+public record RecordSpec(Map<Long, Object> values) {
+
+  public RecordSpec {
+    values = Map.copyOf(values);
+  }
+
+  public static RecordSpec empty() {
+    return new RecordSpec(Map.of());
+  }
+
+  public RecordSpec with(InformationElement element, Object value) {
+    return with(FieldSpec.of(element), value);
+  }
+
+  /** A value for a field the project does not name (enterprise or otherwise). */
+  public RecordSpec with(FieldSpec field, Object value) {
+    Map<Long, Object> copy = new HashMap<>(values);
+    copy.put(field.elementKey(), value);
+    return new RecordSpec(copy);
+  }
+
+  Object valueOf(FieldSpec field) {
+    return values.get(field.elementKey());
+  }
+}
