@@ -7,6 +7,9 @@ import dev.flowagg.node.aggregate.HourIndex;
 import dev.flowagg.node.http.BatchWrites;
 import dev.flowagg.node.http.FlowLogRoutes;
 import dev.flowagg.node.http.FlowRoutes;
+import dev.flowagg.node.http.IngestRoutes;
+import dev.flowagg.node.ingest.IngestStatus;
+import dev.flowagg.node.ingest.NetflowIngest;
 import dev.flowagg.node.http.HealthRoutes;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.http.RouteFallbacks;
@@ -56,15 +59,16 @@ public final class Guardian {
                   });
           joinCluster(system, settings);
 
-          BatchWrites writes =
-              new BatchWrites(
-                  new FlowWriter(system, settings.requestTimeout()), settings, Materializer.matFromSystem(system));
+          FlowWriter writer = new FlowWriter(system, settings.requestTimeout());
+          BatchWrites writes = new BatchWrites(writer, settings, Materializer.matFromSystem(system));
+          IngestStatus ingest = NetflowIngest.start(ctx, settings.ingest(), classification, writer);
           Route routes =
               new AllDirectives() {}.concat(
                   new FlowRoutes(
                           writes, new FlowReader(system, settings.requestTimeout()), settings.maxRecordsPerRequest())
                       .routes(),
                   new FlowLogRoutes(writes, classification, settings.maxRecordsPerRequest()).routes(),
+                  new IngestRoutes(ingest).routes(),
                   new HealthRoutes(readiness).routes(),
                   RouteFallbacks.notFound());
           Http.get(system)

@@ -40,6 +40,14 @@ public final class FlowWriter {
                 batch.byTuple().size() == 1 ? commitAll(writeId, batch) : reserveThenCommit(writeId, batch));
   }
 
+  /**
+   * Applies each tuple's deltas on its own, without the all-or-nothing reservation: for inputs (NetFlow) where one
+   * tuple's refusal must not hold back the others. Retrying with the same write id applies each delta once.
+   */
+  public CompletionStage<Outcome> writeEach(String writeId, WriteBatch batch) {
+    return registerTuples(batch).thenCompose(registered -> commitAll(writeId, batch));
+  }
+
   private CompletableFuture<Void> registerTuples(WriteBatch batch) {
     List<CompletableFuture<?>> asks = new ArrayList<>(batch.tuplesByHour().size());
     batch

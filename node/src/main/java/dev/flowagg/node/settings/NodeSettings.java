@@ -21,6 +21,7 @@ public record NodeSettings(
     int clusterPort,
     List<String> seedNodes,
     DatabaseSettings database,
+    IngestSettings ingest,
     AggregateSettings aggregate) {
 
   /** Tuning of the flow entities. */
@@ -43,6 +44,7 @@ public record NodeSettings(
         f.getInt("cluster.port"),
         parseSeedNodes(f.getString("cluster.seed-nodes")),
         DatabaseSettings.from(f, dataDir),
+        IngestSettings.from(f.getConfig("ingest")),
         new AggregateSettings(
             f.getInt("aggregate.snapshot-every"),
             f.getInt("aggregate.remembered-writes"),

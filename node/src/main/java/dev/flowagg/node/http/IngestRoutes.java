@@ -1,0 +1,90 @@
+package dev.flowagg.node.http;
+
+import dev.flowagg.node.ingest.IngestCounters;
+import dev.flowagg.node.ingest.IngestStatus;
+import dev.flowagg.protocol.netflow.ExporterStats;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** {@code GET /ingest/stats}: the NetFlow listener, the kernel in use, delivery counters and per-exporter decoding. */
+public final class IngestRoutes extends AllDirectives {
+
+  private final IngestStatus status;
+
+  public IngestRoutes(IngestStatus status) {
+    this.status = status;
+  }
+
+  public Route routes() {
+    return pathPrefix(
+        "ingest",
+        () ->
+            path(
+                "stats",
+                () ->
+                    concat(
+                        get(() -> extractRequest(r -> complete(JsonBodies.json(StatusCodes.OK, body())))),
+                        RouteFallbacks.methodNotAllowed("GET"))));
+  }
+
+  private Map<String, Object> body() {
+    IngestCounters c = status.counters();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("kernel", status.kernel() == null ? null : status.kernel().label());
+    body.put(
+        "listener",
+        ordered(
+            "enabled", status.enabled(),
+            "port", status.port(),
+            "datagrams_received", c.datagramsReceived.get(),
+            "datagrams_dropped_busy", c.datagramsDroppedBusy.get(),
+            "receive_errors", c.receiveErrors.get()));
+    body.put(
+        "aggregation",
+        ordered(
+            "flows", c.flows.get(),
+            "pending_entries", c.pendingEntries.get(),
+            "deliveries", c.deliveries.get(),
+            "entries_delivered", c.entriesDelivered.get(),
+            "deliveries_in_flight", c.deliveriesInFlight.get(),
+            "delivery_retries", c.deliveryRetries.get(),
+            "entries_refused_overflow", c.entriesRefusedOverflow.get()));
+    List<Map<String, Object>> exporters =
+        status.exporters().get().stream().map(IngestRoutes::exporter).toList();
+    body.put("exporters", exporters);
+    return body;
+  }
+
+  private static Map<String, Object> exporter(ExporterStats s) {
+    Map<String, Object> m =
+        ordered(
+            "exporter", s.exporter().toString(),
+            "version", s.version(),
+            "datagrams", s.datagrams(),
+            "bytes", s.datagramBytes(),
+            "flows", s.flows(),
+            "templates", s.templates(),
+            "templates_withdrawn", s.templatesWithdrawn(),
+            "templates_expired", s.templatesExpired(),
+            "sets_waiting_for_template", s.setsWaiting(),
+            "sets_decoded_late", s.setsDecodedLate(),
+            "decode_errors", s.totalErrors());
+    Map<String, Long> errors = new TreeMap<>();
+    s.errors().forEach((e, n) -> errors.put(e.name().toLowerCase(java.util.Locale.ROOT), n));
+    m.put("errors_by_reason", errors);
+    return m;
+  }
+
+  private static Map<String, Object> ordered(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.flowagg.node.ingest;
+
+import dev.flowagg.nativeagg.DatagramBatch;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The fixed set of off-heap receive batches. The receiver takes a free one, the ingest actor gives it back once
+ * processed; when none is free the receiver drops datagrams (and counts them) instead of allocating: memory is
+ * bounded by construction.
+ */
+public final class BatchPool implements AutoCloseable {
+
+  private final BlockingQueue<DatagramBatch> free;
+
+  public BatchPool(int batches, int datagramsPerBatch, int bytesPerBatch) {
+    free = new ArrayBlockingQueue<>(batches);
+    for (int i = 0; i < batches; i++) {
+      free.add(new DatagramBatch(datagramsPerBatch, Math.max(bytesPerBatch, DatagramBatch.MAX_DATAGRAM)));
+    }
+  }
+
+  /** A free, empty batch, or null when all are busy. */
+  public DatagramBatch take() {
+    return free.poll();
+  }
+
+  public void release(DatagramBatch batch) {
+    batch.clear();
+    free.offer(batch);
+  }
+
+  public int freeBatches() {
+    return free.size();
+  }
+
+  @Override
+  public void close() {
+    free.forEach(DatagramBatch::close);
+  }
+}

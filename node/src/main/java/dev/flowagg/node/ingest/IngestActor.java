@@ -1,0 +1,191 @@
+package dev.flowagg.node.ingest;
+
+import dev.flowagg.nativeagg.DatagramBatch;
+import dev.flowagg.nativeagg.FlowKernel;
+import dev.flowagg.node.aggregate.FlowWriter;
+import dev.flowagg.node.aggregate.WriteBatch;
+import dev.flowagg.node.settings.IngestSettings;
+import dev.flowagg.protocol.flow.FlowRecord;
+import dev.flowagg.protocol.netflow.DecodeError;
+import dev.flowagg.protocol.netflow.ExporterStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Decodes, classifies and pre-aggregates received datagrams with a {@link FlowKernel}, and delivers the deltas per
+ * {@code (tuple, hour)} to the flow entities every flush interval (or sooner when the table is full).
+ *
+ * <p>Each delivery carries a write id the entities remember, so a delivery that timed out is retried until it
+ * succeeds and still counts once. At most a few deliveries run at once; past that the table keeps growing up to its
+ * bound, and past that received batches are dropped and counted — memory stays bounded when the entities are slow.
+ */
+public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
+
+  /** What the ingest actor handles. */
+  public sealed interface Command {}
+
+  /** A batch of datagrams from the receiver; the actor gives it back to the pool. */
+  public record Received(DatagramBatch batch) implements Command {}
+
+  private record FlushTick() implements Command {}
+
+  private record HousekeepingTick() implements Command {}
+
+  private record Delivered(Delivery delivery, FlowWriter.Outcome outcome, Throwable failure) implements Command {}
+
+  private record Retry(Delivery delivery) implements Command {}
+
+  /** One flush's deltas, with the write id that makes its retries safe. */
+  private record Delivery(String writeId, WriteBatch batch, int entries, int attempt) {
+    Delivery nextAttempt() {
+      return new Delivery(writeId, batch, entries, attempt + 1);
+    }
+  }
+
+  public static Behavior<Command> create(
+      FlowKernel kernel, BatchPool pool, FlowWriter writer, IngestSettings settings, IngestCounters counters) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new IngestActor(ctx, timers, kernel, pool, writer, settings, counters)));
+  }
+
+  private final FlowKernel kernel;
+  private final BatchPool pool;
+  private final FlowWriter writer;
+  private final IngestSettings settings;
+  private final IngestCounters counters;
+  private final TimerScheduler<Command> timers;
+  private final String writeIdPrefix = "netflow-" + UUID.randomUUID() + "-";
+  private final Map<String, Long> errorsLogged = new HashMap<>();
+  private long nextWrite;
+  private int inFlight;
+
+  private IngestActor(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, FlowKernel kernel, BatchPool pool,
+      FlowWriter writer, IngestSettings settings, IngestCounters counters) {
+    super(ctx);
+    this.timers = timers;
+    this.kernel = kernel;
+    this.pool = pool;
+    this.writer = writer;
+    this.settings = settings;
+    this.counters = counters;
+    timers.startTimerWithFixedDelay(new FlushTick(), settings.flushInterval());
+    timers.startTimerWithFixedDelay(new HousekeepingTick(), settings.logInterval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Received.class, this::onReceived)
+        .onMessage(FlushTick.class, t -> flush())
+        .onMessage(HousekeepingTick.class, t -> housekeeping())
+        .onMessage(Delivered.class, this::onDelivered)
+        .onMessage(Retry.class, r -> send(r.delivery()))
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> stopped())
+        .build();
+  }
+
+  private Behavior<Command> onReceived(Received r) {
+    DatagramBatch batch = r.batch();
+    try {
+      if (kernel.pendingEntries() >= settings.flushMaxEntries()) {
+        flush();
+      }
+      if (kernel.pendingEntries() >= settings.flushMaxEntries()) {
+        counters.datagramsDroppedBusy.addAndGet(batch.count());
+      } else {
+        counters.flows.addAndGet(kernel.process(batch));
+      }
+    } finally {
+      pool.release(batch);
+    }
+    counters.pendingEntries.set(kernel.pendingEntries());
+    return this;
+  }
+
+  private Behavior<Command> flush() {
+    if (kernel.pendingEntries() == 0 || inFlight >= settings.maxDeliveriesInFlight()) {
+      return this;
+    }
+    List<FlowRecord> records = new ArrayList<>(kernel.pendingEntries());
+    kernel.drain((src, dst, vpc, hour, tx, rx) -> records.add(new FlowRecord(src, dst, vpc, tx, rx, hour)));
+    counters.pendingEntries.set(0);
+    if (WriteBatch.fold(records) instanceof WriteBatch.Ready ready) {
+      inFlight++;
+      counters.deliveriesInFlight.set(inFlight);
+      send(new Delivery(writeIdPrefix + nextWrite++, ready.batch(), records.size(), 0));
+    }
+    return this;
+  }
+
+  /** Sends (or re-sends) a delivery; it stays in flight until it succeeds. */
+  private Behavior<Command> send(Delivery d) {
+    getContext()
+        .pipeToSelf(writer.writeEach(d.writeId(), d.batch()), (outcome, failure) -> new Delivered(d, outcome, failure));
+    return this;
+  }
+
+  private Behavior<Command> onDelivered(Delivered d) {
+    if (d.failure() != null) {
+      counters.deliveryRetries.incrementAndGet();
+      Duration backoff = Duration.ofMillis(Math.min(5_000, 100L << Math.min(d.delivery().attempt(), 6)));
+      if (d.delivery().attempt() % 10 == 0) {
+        getContext().getLog().warn(
+            "delivering {} entries failed ({}); retrying in {} ms with the same write id",
+            d.delivery().entries(), d.failure().toString(), backoff.toMillis());
+      }
+      // Still in flight while it waits, so new flushes don't pile up behind a struggling cluster.
+      timers.startSingleTimer(d.delivery().writeId(), new Retry(d.delivery().nextAttempt()), backoff);
+      return this;
+    }
+    inFlight--;
+    counters.deliveriesInFlight.set(inFlight);
+    counters.deliveries.incrementAndGet();
+    counters.entriesDelivered.addAndGet(d.delivery().entries());
+    if (d.outcome() instanceof FlowWriter.Refused refused) {
+      counters.entriesRefusedOverflow.incrementAndGet();
+      getContext().getLog().warn("an ingest total would pass 2^63-1 and was refused: {}", refused.details());
+    }
+    return this;
+  }
+
+  private Behavior<Command> housekeeping() {
+    long now = System.currentTimeMillis();
+    kernel.expire(now);
+    for (ExporterStats s : kernel.stats()) {
+      List<String> fresh = new ArrayList<>();
+      for (DecodeError e : DecodeError.values()) {
+        long total = s.errors(e);
+        String key = s.exporter() + "/" + s.version() + "/" + e;
+        long before = errorsLogged.getOrDefault(key, 0L);
+        if (total > before) {
+          fresh.add((total - before) + " " + e);
+          errorsLogged.put(key, total);
+        }
+      }
+      if (!fresh.isEmpty()) {
+        getContext().getLog().warn(
+            "NetFlow from {} (version {}): {} in the last {} s; see GET /ingest/stats",
+            s.exporter(), s.version(), String.join(", ", fresh), settings.logInterval().toSeconds());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> stopped() {
+    kernel.close();
+    return this;
+  }
+}

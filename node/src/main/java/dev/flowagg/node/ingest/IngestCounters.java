@@ -1,0 +1,26 @@
+package dev.flowagg.node.ingest;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of the ingest path outside the decoder, shared by the receiver, the ingest actor and the stats route. */
+public final class IngestCounters {
+  /** Datagrams taken off the socket. */
+  public final AtomicLong datagramsReceived = new AtomicLong();
+  /** Datagrams dropped because every receive batch was busy (entities slower than exporters). */
+  public final AtomicLong datagramsDroppedBusy = new AtomicLong();
+  /** Socket errors while receiving. */
+  public final AtomicLong receiveErrors = new AtomicLong();
+  /** Flows decoded. */
+  public final AtomicLong flows = new AtomicLong();
+  /** Deliveries of pre-aggregated deltas that completed, and the (tuple, hour) entries they carried. */
+  public final AtomicLong deliveries = new AtomicLong();
+  public final AtomicLong entriesDelivered = new AtomicLong();
+  /** Delivery attempts that failed and were retried with the same write id. */
+  public final AtomicLong deliveryRetries = new AtomicLong();
+  /** Entries an entity refused because a total would pass 2^63-1. */
+  public final AtomicLong entriesRefusedOverflow = new AtomicLong();
+  /** Deliveries under way now. */
+  public final AtomicLong deliveriesInFlight = new AtomicLong();
+  /** Entries aggregated but not yet handed to a delivery. */
+  public final AtomicLong pendingEntries = new AtomicLong();
+}

@@ -1,0 +1,16 @@
+package dev.flowagg.node.ingest;
+
+import dev.flowagg.nativeagg.FlowKernel;
+import dev.flowagg.protocol.netflow.ExporterStats;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** What {@code GET /ingest/stats} shows: the listener, the kernel in use, and the counters. */
+public record IngestStatus(
+    boolean enabled, int port, FlowKernel.Kind kernel, IngestCounters counters,
+    Supplier<List<ExporterStats>> exporters) {
+
+  public static IngestStatus disabled() {
+    return new IngestStatus(false, 0, null, new IngestCounters(), List::of);
+  }
+}
