@@ -39,7 +39,7 @@ final class DataRecordDecoder {
         count = withoutPadding(b, start, end, t.recordLength, count);
       }
       for (int base = start; records < count; records++, base += t.recordLength) {
-        fields.clear();
+        fields.startRecord(t);
         for (int s = 0; s < t.slotCount; s++) {
           fields.read(t.slotRole[s], b, base + t.slotOffset[s], t.slotLength[s]);
         }
@@ -54,7 +54,7 @@ final class DataRecordDecoder {
         truncated = true;
         break;
       }
-      fields.clear();
+      fields.startRecord(t);
       for (int s = 0; s < t.slotCount; s++) {
         int field = t.slotField[s];
         fields.read(t.slotRole[s], b, fieldOffsets[field], fieldLengths[field]);
