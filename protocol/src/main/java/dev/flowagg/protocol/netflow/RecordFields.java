@@ -65,7 +65,8 @@ final class RecordFields {
 
   /**
    * The sampling rate the record itself announces, or 0 when it announces none (RFC 3954 §8 SAMPLING_INTERVAL,
-   * FLOW_SAMPLER_RANDOM_INTERVAL; RFC 5477 §8.2.2-3: packet interval and space give 1 in (interval + space) / interval).
+   * FLOW_SAMPLER_RANDOM_INTERVAL; RFC 5477 samplingPacketInterval and samplingPacketSpace give 1 in
+   * (interval + space) / interval).
    */
   double announcedRate() {
     if (has(FieldRole.SAMPLING_INTERVAL)) {
