@@ -22,6 +22,8 @@ final class CompiledTemplate {
   final int[] slotOffset;
   final int[] slotLength;
   final FieldRole[] slotRole;
+  /** A bit per role the template's records carry ({@link FieldRole#bit}). */
+  final long roles;
   /** Fields the decoder would read but whose length it cannot interpret. */
   final int unsupportedFields;
   private final int scopeFieldCount;
@@ -42,6 +44,7 @@ final class CompiledTemplate {
     slotLength = new int[fieldCount];
     slotRole = new FieldRole[fieldCount];
     int slots = 0;
+    long roleBits = 0;
     int unsupported = 0;
     int offset = 0;
     boolean variable = false;
@@ -56,12 +59,14 @@ final class CompiledTemplate {
         slotOffset[slots] = variable ? -1 : offset;
         slotLength[slots] = length;
         slotRole[slots] = role;
+        roleBits |= role.bit;
         slots++;
       }
       variable |= isVariable;
       offset += isVariable ? 1 : length;
     }
     slotCount = slots;
+    roles = roleBits;
     unsupportedFields = unsupported;
     variableLength = variable;
     recordLength = offset;

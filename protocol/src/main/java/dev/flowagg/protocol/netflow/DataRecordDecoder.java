@@ -35,11 +35,11 @@ final class DataRecordDecoder {
     int records = 0;
     if (!t.variableLength) {
       int count = (end - start) / t.recordLength;
-      if (t.recordLength < 4) {
-        count = withoutPadding(b, start, end, t.recordLength, count);
+      if (version == 9 && t.recordLength < 4) {
+        count = withoutV9Padding(b, start, end, t.recordLength, count);
       }
       for (int base = start; records < count; records++, base += t.recordLength) {
-        fields.clear();
+        fields.startRecord(t);
         for (int s = 0; s < t.slotCount; s++) {
           fields.read(t.slotRole[s], b, base + t.slotOffset[s], t.slotLength[s]);
         }
@@ -54,7 +54,7 @@ final class DataRecordDecoder {
         truncated = true;
         break;
       }
-      fields.clear();
+      fields.startRecord(t);
       for (int s = 0; s < t.slotCount; s++) {
         int field = t.slotField[s];
         fields.read(t.slotRole[s], b, fieldOffsets[field], fieldLengths[field]);
@@ -66,10 +66,11 @@ final class DataRecordDecoder {
   }
 
   /**
-   * RFC 3954 §5.3: sets are padded to 4 bytes, so records shorter than that can be mistaken for padding; all-zero
-   * records lying wholly in the last 3 bytes are taken to be padding.
+   * RFC 3954 §5.3: flowsets are padded to 4 bytes, so records shorter than that can be mistaken for padding; all-zero
+   * records lying wholly in the last 3 bytes are taken to be padding. (IPFIX padding is shorter than any record,
+   * RFC 7011 §3.3.1, so it needs no such guess.)
    */
-  private static int withoutPadding(byte[] b, int start, int end, int recordLength, int count) {
+  private static int withoutV9Padding(byte[] b, int start, int end, int recordLength, int count) {
     while (count > 0) {
       int last = start + (count - 1) * recordLength;
       if (last < end - 3 || !TemplatedDecoder.isPadding(b, last, last + recordLength)) {

@@ -17,22 +17,25 @@ final class FlowEndTime {
     return exportMillis - age;
   }
 
-  /** The end time of one data record, from the most precise field it carries; the export time when it carries none. */
+  /**
+   * The end time of one data record, from the most precise field it carries; the export time when it carries none.
+   * An absolute time of 0 counts as absent: exporters fill fields they do not measure with zeros.
+   */
   static long of(RecordFields f, int version, long exportMillis, long v9UptimeMillis, DomainState domain) {
-    if (f.has(FieldRole.END_MILLISECONDS)) {
+    if (isSet(f, FieldRole.END_MILLISECONDS)) {
       return f.get(FieldRole.END_MILLISECONDS);
     }
-    if (f.has(FieldRole.END_NANOSECONDS)) {
+    if (isSet(f, FieldRole.END_NANOSECONDS)) {
       return NtpTimestamp.toEpochMillis(f.get(FieldRole.END_NANOSECONDS));
     }
-    if (f.has(FieldRole.END_MICROSECONDS)) {
+    if (isSet(f, FieldRole.END_MICROSECONDS)) {
       return NtpTimestamp.toEpochMillis(f.get(FieldRole.END_MICROSECONDS));
     }
-    if (f.has(FieldRole.END_SECONDS)) {
+    if (isSet(f, FieldRole.END_SECONDS)) {
       return f.get(FieldRole.END_SECONDS) * 1000;
     }
     if (f.has(FieldRole.END_DELTA_MICROSECONDS)) {
-      // RFC 5102 §5.9.17: a negative offset from the export time in the message header.
+      // RFC 5102 flowEndDeltaMicroseconds: an offset back from the export time in the message header.
       return exportMillis - f.get(FieldRole.END_DELTA_MICROSECONDS) / 1000;
     }
     if (f.has(FieldRole.END_SYS_UP_TIME)) {
@@ -47,5 +50,9 @@ final class FlowEndTime {
       }
     }
     return exportMillis;
+  }
+
+  private static boolean isSet(RecordFields f, FieldRole role) {
+    return f.has(role) && f.get(role) != 0;
   }
 }

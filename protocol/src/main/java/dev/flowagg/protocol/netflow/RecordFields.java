@@ -1,6 +1,6 @@
 package dev.flowagg.protocol.netflow;
 
-/** The raw values of one data record, by role; reused for every record, a bit in {@link #present} per role read. */
+/** The raw values of one data record, by role; reused for every record, a bit in {@link #present} per role it has. */
 final class RecordFields {
 
   private static final long V4_MAPPED_PREFIX = 0xFFFFL << 32;
@@ -12,8 +12,9 @@ final class RecordFields {
   long dstV6High;
   long dstV6Low;
 
-  void clear() {
-    present = 0;
+  /** Starts a record of a template: every role the template reads is present in each of its records. */
+  void startRecord(CompiledTemplate template) {
+    present = template.roles;
   }
 
   boolean has(FieldRole role) {
@@ -37,7 +38,6 @@ final class RecordFields {
       }
       default -> values[role.ordinal()] = BigEndian.unsigned(b, offset, length);
     }
-    present |= role.bit;
   }
 
   long srcHigh() {
@@ -65,7 +65,8 @@ final class RecordFields {
 
   /**
    * The sampling rate the record itself announces, or 0 when it announces none (RFC 3954 §8 SAMPLING_INTERVAL,
-   * FLOW_SAMPLER_RANDOM_INTERVAL; RFC 5477 §8.2.2-3: packet interval and space give 1 in (interval + space) / interval).
+   * FLOW_SAMPLER_RANDOM_INTERVAL; RFC 5477 samplingPacketInterval and samplingPacketSpace give 1 in
+   * (interval + space) / interval).
    */
   double announcedRate() {
     if (has(FieldRole.SAMPLING_INTERVAL)) {

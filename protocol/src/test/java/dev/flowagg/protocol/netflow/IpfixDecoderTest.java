@@ -195,6 +195,9 @@ class IpfixDecoderTest {
                 .with(FLOW_END_SYS_UP_TIME, END - BOOT).with(SYSTEM_INIT_TIME_MILLISECONDS, BOOT), END),
         Arguments.of("flowEndSysUpTime without boot time",
             timed(FLOW_END_SYS_UP_TIME).with(FLOW_END_SYS_UP_TIME, END - BOOT), EXPORT_MILLIS),
+        Arguments.of("zero-filled flowEndMilliseconds beside flowEndSeconds",
+            timed(FLOW_END_MILLISECONDS, FLOW_END_SECONDS).with(FLOW_END_MILLISECONDS, 0)
+                .with(FLOW_END_SECONDS, END / 1000), END / 1000 * 1000),
         Arguments.of("no end field", timed(), EXPORT_MILLIS));
   }
 

@@ -1,7 +1,6 @@
 package dev.flowagg.protocol.netflow;
 
 import static dev.flowagg.protocol.netflow.InformationElement.DESTINATION_IPV6_ADDRESS;
-import static dev.flowagg.protocol.netflow.InformationElement.DESTINATION_TRANSPORT_PORT;
 import static dev.flowagg.protocol.netflow.InformationElement.FLOW_END_SYS_UP_TIME;
 import static dev.flowagg.protocol.netflow.InformationElement.INGRESS_INTERFACE;
 import static dev.flowagg.protocol.netflow.InformationElement.OCTET_DELTA_COUNT;

@@ -1,10 +1,26 @@
 package dev.flowagg.protocol.netflow.encode;
 
-import static dev.flowagg.protocol.netflow.InformationElement.*;
+import static dev.flowagg.protocol.netflow.InformationElement.DESTINATION_IPV4_ADDRESS;
+import static dev.flowagg.protocol.netflow.InformationElement.DESTINATION_IPV6_ADDRESS;
+import static dev.flowagg.protocol.netflow.InformationElement.DESTINATION_TRANSPORT_PORT;
+import static dev.flowagg.protocol.netflow.InformationElement.FLOW_END_MILLISECONDS;
+import static dev.flowagg.protocol.netflow.InformationElement.FLOW_END_SYS_UP_TIME;
+import static dev.flowagg.protocol.netflow.InformationElement.OBSERVATION_DOMAIN_ID;
+import static dev.flowagg.protocol.netflow.InformationElement.OCTET_DELTA_COUNT;
+import static dev.flowagg.protocol.netflow.InformationElement.PACKET_DELTA_COUNT;
+import static dev.flowagg.protocol.netflow.InformationElement.PROTOCOL_IDENTIFIER;
+import static dev.flowagg.protocol.netflow.InformationElement.REVERSE_OCTET_DELTA_COUNT;
+import static dev.flowagg.protocol.netflow.InformationElement.REVERSE_PACKET_DELTA_COUNT;
+import static dev.flowagg.protocol.netflow.InformationElement.SAMPLING_INTERVAL;
+import static dev.flowagg.protocol.netflow.InformationElement.SAMPLING_PACKET_INTERVAL;
+import static dev.flowagg.protocol.netflow.InformationElement.SAMPLING_PACKET_SPACE;
+import static dev.flowagg.protocol.netflow.InformationElement.SOURCE_IPV4_ADDRESS;
+import static dev.flowagg.protocol.netflow.InformationElement.SOURCE_IPV6_ADDRESS;
+import static dev.flowagg.protocol.netflow.InformationElement.SOURCE_TRANSPORT_PORT;
 
 import dev.flowagg.protocol.netflow.InformationElement;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -147,33 +163,28 @@ public final class ExportSession {
 
   private RecordSpec recordOf(FlowSpec f, long exportSeconds) {
     boolean v6 = f.isIpv6();
-    Map<Long, Object> values = new HashMap<>();
-    put(values, v6 ? SOURCE_IPV6_ADDRESS : SOURCE_IPV4_ADDRESS, f.src());
-    put(values, v6 ? DESTINATION_IPV6_ADDRESS : DESTINATION_IPV4_ADDRESS, f.dst());
-    put(values, SOURCE_TRANSPORT_PORT, f.srcPort());
-    put(values, DESTINATION_TRANSPORT_PORT, f.dstPort());
-    put(values, PROTOCOL_IDENTIFIER, f.protocol());
-    put(values, OCTET_DELTA_COUNT, f.bytes());
-    put(values, PACKET_DELTA_COUNT, f.packets());
-    put(values, REVERSE_OCTET_DELTA_COUNT, f.reverseBytes());
-    put(values, REVERSE_PACKET_DELTA_COUNT, f.reversePackets());
-    put(values, FLOW_END_MILLISECONDS, f.endMillis());
-    put(values, FLOW_END_SYS_UP_TIME, f.endMillis() - settings.bootMillis());
-    return new RecordSpec(values);
+    Map<InformationElement, Object> values = new EnumMap<>(InformationElement.class);
+    values.put(v6 ? SOURCE_IPV6_ADDRESS : SOURCE_IPV4_ADDRESS, f.src());
+    values.put(v6 ? DESTINATION_IPV6_ADDRESS : DESTINATION_IPV4_ADDRESS, f.dst());
+    values.put(SOURCE_TRANSPORT_PORT, f.srcPort());
+    values.put(DESTINATION_TRANSPORT_PORT, f.dstPort());
+    values.put(PROTOCOL_IDENTIFIER, f.protocol());
+    values.put(OCTET_DELTA_COUNT, f.bytes());
+    values.put(PACKET_DELTA_COUNT, f.packets());
+    values.put(REVERSE_OCTET_DELTA_COUNT, f.reverseBytes());
+    values.put(REVERSE_PACKET_DELTA_COUNT, f.reversePackets());
+    values.put(FLOW_END_MILLISECONDS, f.endMillis());
+    values.put(FLOW_END_SYS_UP_TIME, f.endMillis() - settings.bootMillis());
+    return RecordSpec.of(values);
   }
 
   private RecordSpec samplingRecord() {
-    Map<Long, Object> values = new HashMap<>();
-    put(values, OBSERVATION_DOMAIN_ID, settings.observationDomain());
-    put(values, SAMPLING_INTERVAL, settings.samplingRate());
-    // RFC 5477: 1 packet selected, then rate - 1 skipped.
-    put(values, SAMPLING_PACKET_INTERVAL, 1);
-    put(values, SAMPLING_PACKET_SPACE, settings.samplingRate() - 1);
-    return new RecordSpec(values);
-  }
-
-  private static void put(Map<Long, Object> values, InformationElement element, Object value) {
-    values.put(FieldSpec.of(element).elementKey(), value);
+    return RecordSpec.of(Map.of(
+        OBSERVATION_DOMAIN_ID, settings.observationDomain(),
+        SAMPLING_INTERVAL, settings.samplingRate(),
+        // RFC 5477: 1 packet selected, then rate - 1 skipped.
+        SAMPLING_PACKET_INTERVAL, 1,
+        SAMPLING_PACKET_SPACE, settings.samplingRate() - 1));
   }
 
   private static TemplateSpec flowTemplate(int id, InformationElement src, InformationElement dst,

@@ -5,20 +5,25 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The values of one data record, by element; a template decides their order and lengths.
+ * The values of one data record, by element; a template decides their order and lengths. Immutable.
  *
  * <p>Values: a {@link Number} (written unsigned in the field's length, keeping the low-order bytes),
  * an {@link dev.flowagg.protocol.net.IpAddress}, a {@code byte[]} or a {@link String} (UTF-8). A field without
  * a value is written as zeros, or empty when variable-length.
  */
-public record RecordSpec(Map<Long, Object> values) {
+public final class RecordSpec {
 
-  public RecordSpec {
-    values = Map.copyOf(values);
+  private static final RecordSpec EMPTY = new RecordSpec(Map.of());
+
+  /** Values by {@link FieldSpec#elementKey()}. */
+  private final Map<Long, Object> values;
+
+  private RecordSpec(Map<Long, Object> values) {
+    this.values = values;
   }
 
   public static RecordSpec empty() {
-    return new RecordSpec(Map.of());
+    return EMPTY;
   }
 
   public RecordSpec with(InformationElement element, Object value) {
@@ -32,7 +37,19 @@ public record RecordSpec(Map<Long, Object> values) {
     return new RecordSpec(copy);
   }
 
+  /** A record of many values at once, without a copy per value. */
+  static RecordSpec of(Map<InformationElement, ?> values) {
+    Map<Long, Object> byKey = new HashMap<>();
+    values.forEach((element, value) -> byKey.put(FieldSpec.of(element).elementKey(), value));
+    return new RecordSpec(byKey);
+  }
+
   Object valueOf(FieldSpec field) {
     return values.get(field.elementKey());
+  }
+
+  @Override
+  public String toString() {
+    return "RecordSpec" + values;
   }
 }
