@@ -1,0 +1,140 @@
+package dev.flowagg.node.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flowagg.nativeagg.DatagramBatch;
+import dev.flowagg.nativeagg.JavaFlowKernel;
+import dev.flowagg.node.testing.InProcessNode;
+import dev.flowagg.node.testing.NodeProcess;
+import dev.flowagg.protocol.classify.ClassificationRules;
+import dev.flowagg.protocol.net.IpAddress;
+import dev.flowagg.protocol.netflow.DecoderSettings;
+import dev.flowagg.protocol.netflow.encode.ExportFormat;
+import dev.flowagg.protocol.netflow.encode.ExportSession;
+import dev.flowagg.protocol.netflow.encode.ExportSettings;
+import dev.flowagg.protocol.netflow.encode.FlowSpec;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** NetFlow datagrams sent over a real UDP socket end up in {@code GET /flows} exactly as aggregated offline. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NetflowIngestTest {
+
+  private static final long HOUR_MS = 3_600_000L;
+
+  private InProcessNode node;
+  private int netflowPort;
+
+  @BeforeAll
+  void start() {
+    netflowPort = NodeProcess.freePort();
+    node =
+        InProcessNode.start(
+            Map.of(
+                "flowagg.ingest.netflow-port", netflowPort,
+                "flowagg.ingest.netflow-host", "127.0.0.1",
+                "flowagg.ingest.flush-interval", "200ms"));
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  /** Flows of a few clients and servers, ending inside {@code hour}. */
+  private static List<FlowSpec> traffic(long hour, int count, long seed, boolean ipv6) {
+    Random random = new Random(seed);
+    List<FlowSpec> flows = new ArrayList<>();
+    int[] servicePorts = {443, 5432, 53, 8080};
+    for (int i = 0; i < count; i++) {
+      String client = ipv6 && i % 3 == 0 ? "2001:db8::" + (1 + random.nextInt(20)) : "10.0.0." + (1 + random.nextInt(20));
+      String server = ipv6 && i % 3 == 0 ? "2001:db8:1::" + (1 + random.nextInt(5)) : "10.1.0." + (1 + random.nextInt(5));
+      int port = servicePorts[random.nextInt(servicePorts.length)];
+      long end = hour * HOUR_MS + random.nextInt((int) HOUR_MS);
+      long bytes = 40 + random.nextInt(100_000);
+      FlowSpec f =
+          random.nextBoolean()
+              ? FlowSpec.of(client, server, 30000 + random.nextInt(30000), port, 6, bytes, 1 + bytes / 1000, end)
+              : FlowSpec.of(server, client, port, 30000 + random.nextInt(30000), 6, bytes, 1 + bytes / 1000, end);
+      flows.add(f);
+    }
+    return flows;
+  }
+
+  /** What GET /flows must show for these datagrams: the Java kernel's aggregation of them, offline. */
+  private static Map<Long, String> expectedRows(List<byte[]> datagrams) {
+    Map<Long, List<String>> rows = new TreeMap<>();
+    try (JavaFlowKernel kernel = new JavaFlowKernel(DecoderSettings.defaults(), ClassificationRules.empty());
+        DatagramBatch batch = new DatagramBatch(datagrams.size(), Math.max(65_535, datagrams.size() * 1500 + 65_535))) {
+      for (byte[] d : datagrams) {
+        batch.add(d, 0, d.length, IpAddress.parse("127.0.0.1"), System.currentTimeMillis());
+      }
+      kernel.process(batch);
+      List<String[]> sorted = new ArrayList<>();
+      kernel.drain(
+          (src, dst, vpc, hour, tx, rx) ->
+              sorted.add(new String[] {src, dst, vpc, Long.toString(hour), Long.toString(tx), Long.toString(rx)}));
+      sorted.sort(
+          (a, b) -> {
+            for (int i = 0; i < 3; i++) {
+              int c = a[i].compareTo(b[i]);
+              if (c != 0) {
+                return c;
+              }
+            }
+            return 0;
+          });
+      for (String[] r : sorted) {
+        rows.computeIfAbsent(Long.parseLong(r[3]), h -> new ArrayList<>())
+            .add("{\"src_app\":\"" + r[0] + "\",\"dest_app\":\"" + r[1] + "\",\"vpc_id\":\"" + r[2] + "\",\"bytes_tx\":"
+                + r[4] + ",\"bytes_rx\":" + r[5] + ",\"hour\":" + r[3] + "}");
+      }
+    }
+    Map<Long, String> out = new TreeMap<>();
+    rows.forEach((hour, list) -> out.put(hour, "[" + String.join(",", list) + "]"));
+    return out;
+  }
+
+  @ParameterizedTest
+  @EnumSource(ExportFormat.class)
+  void sentFlowsAreCountedExactlyOnceInTheirHour(ExportFormat format) throws Exception {
+    long firstHour = 480_000 + format.ordinal() * 10;
+    List<FlowSpec> flows = new ArrayList<>();
+    flows.addAll(traffic(firstHour, 400, format.ordinal(), format != ExportFormat.NETFLOW_V5));
+    flows.addAll(traffic(firstHour + 1, 300, 100 + format.ordinal(), format != ExportFormat.NETFLOW_V5));
+    ExportSession session = new ExportSession(ExportSettings.of(format, firstHour * HOUR_MS - 60_000));
+    List<byte[]> datagrams = session.encode(flows, (firstHour + 2) * HOUR_MS);
+    Map<Long, String> expected = expectedRows(datagrams);
+    assertThat(expected).containsKeys(firstHour, firstHour + 1);
+
+    try (DatagramChannel exporter = DatagramChannel.open()) {
+      exporter.bind(new InetSocketAddress("127.0.0.1", 0));
+      for (byte[] d : datagrams) {
+        exporter.send(ByteBuffer.wrap(d), new InetSocketAddress("127.0.0.1", netflowPort));
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              for (var e : expected.entrySet()) {
+                assertThat(node.http.get("/flows?hour=" + e.getKey()).body()).isEqualTo(e.getValue());
+              }
+            });
+    String stats = node.http.get("/ingest/stats").body();
+    assertThat(stats).contains("\"kernel\":\"java\"").contains("\"exporter\":\"127.0.0.1\"");
+  }
+}
