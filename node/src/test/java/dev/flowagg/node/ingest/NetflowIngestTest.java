@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -106,6 +107,36 @@ class NetflowIngestTest {
     Map<Long, String> out = new TreeMap<>();
     rows.forEach((hour, list) -> out.put(hour, "[" + String.join(",", list) + "]"));
     return out;
+  }
+
+  @Test
+  void garbageIsCountedAndTheListenerKeepsServing() throws Exception {
+    long hour = 481_000;
+    ExportSession session = new ExportSession(ExportSettings.of(ExportFormat.IPFIX, hour * HOUR_MS - 60_000));
+    List<byte[]> valid = session.encode(traffic(hour, 50, 7, true), (hour + 1) * HOUR_MS);
+    Random random = new Random(99);
+    try (DatagramChannel exporter = DatagramChannel.open()) {
+      exporter.bind(new InetSocketAddress("127.0.0.2", 0));
+      InetSocketAddress target = new InetSocketAddress("127.0.0.1", netflowPort);
+      for (int i = 0; i < 2_000; i++) {
+        byte[] junk = new byte[random.nextInt(1500)];
+        random.nextBytes(junk);
+        if (junk.length >= 2 && i % 2 == 0) {
+          junk[0] = 0; // half of them claim a real version, so they reach the v5/v9/IPFIX decoders
+          junk[1] = (byte) new int[] {5, 9, 10}[i % 3];
+        }
+        exporter.send(ByteBuffer.wrap(junk), target);
+      }
+      for (byte[] d : valid) {
+        exporter.send(ByteBuffer.wrap(d), target);
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(node.http.get("/flows?hour=" + hour).body()).contains("\"vpc_id\":\"127.0.0.2\""));
+    String stats = node.http.get("/ingest/stats").body();
+    assertThat(stats).contains("\"exporter\":\"127.0.0.2\"").contains("\"decode_errors\":");
+    assertThat(node.http.get("/health/ready").statusCode()).isEqualTo(200);
   }
 
   @ParameterizedTest

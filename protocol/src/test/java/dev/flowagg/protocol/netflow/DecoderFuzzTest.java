@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 class DecoderFuzzTest {
 
-  private static final int ITERATIONS = 150_000;
-  private static final long SEED = 0x5EED_F10EL;
+  // Longer or different runs: mvn -pl protocol test -Dtest=DecoderFuzzTest -Dflowagg.fuzz.iterations=10000000 -Dflowagg.fuzz.seed=42
+  private static final int ITERATIONS = Integer.getInteger("flowagg.fuzz.iterations", 150_000);
+  private static final long SEED = Long.getLong("flowagg.fuzz.seed", 0x5EED_F10EL);
   private static final IpAddress[] EXPORTERS = {
     IpAddress.parse("198.51.100.1"), IpAddress.parse("198.51.100.2"), IpAddress.parse("2001:db8::99")};
 
