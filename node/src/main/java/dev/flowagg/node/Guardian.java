@@ -5,6 +5,7 @@ import dev.flowagg.node.aggregate.FlowReader;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.aggregate.HourIndex;
 import dev.flowagg.node.http.BatchWrites;
+import dev.flowagg.node.http.ClusterRoutes;
 import dev.flowagg.node.http.FlowLogRoutes;
 import dev.flowagg.node.http.FlowRoutes;
 import dev.flowagg.node.http.IngestRoutes;
@@ -69,6 +70,7 @@ public final class Guardian {
                       .routes(),
                   new FlowLogRoutes(writes, classification, settings.maxRecordsPerRequest()).routes(),
                   new IngestRoutes(ingest).routes(),
+                  new ClusterRoutes(system, settings.requestTimeout()).routes(),
                   new HealthRoutes(readiness).routes(),
                   RouteFallbacks.notFound());
           Http.get(system)

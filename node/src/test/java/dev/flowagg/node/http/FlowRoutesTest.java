@@ -221,6 +221,17 @@ class FlowRoutesTest {
   }
 
   @Test
+  void theClusterViewListsThisNodeWithItsShards() {
+    http.postJson("/flows", record("cluster-view", 1, 1, 900));
+    HttpResponse<String> r = http.get("/cluster");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("\"status\":\"Up\"")
+        .contains("\"reachable\":true")
+        .containsPattern("\"entities\":\\{\"FlowAggregate\":[1-9]");
+  }
+
+  @Test
   void healthEndpointsAnswer() {
     assertThat(http.get("/health/alive").statusCode()).isEqualTo(200);
     HttpResponse<String> ready = http.get("/health/ready");
