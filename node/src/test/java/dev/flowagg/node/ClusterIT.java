@@ -3,72 +3,152 @@ package dev.flowagg.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flowagg.nativeagg.DatagramBatch;
+import dev.flowagg.nativeagg.JavaFlowKernel;
+import dev.flowagg.node.testing.ClusterHarness;
 import dev.flowagg.node.testing.NodeProcess;
-import dev.flowagg.node.testing.PostgresDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.flowagg.protocol.classify.ClassificationRules;
+import dev.flowagg.protocol.net.IpAddress;
+import dev.flowagg.protocol.netflow.DecoderSettings;
+import dev.flowagg.protocol.netflow.encode.ExportFormat;
+import dev.flowagg.protocol.netflow.encode.ExportSession;
+import dev.flowagg.protocol.netflow.encode.ExportSettings;
+import dev.flowagg.protocol.netflow.encode.FlowSpec;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Three node JVMs on one PostgreSQL journal: any node takes writes and serves every tuple. */
+/** Three node JVMs on one PostgreSQL journal: any node takes writes and serves every tuple, through node kills. */
 class ClusterIT {
+
+  private static final long HOUR_MS = 3_600_000L;
 
   private static String record(String src, long tx, long hour) {
     return "{\"src_app\":\"" + src + "\",\"dest_app\":\"db\",\"vpc_id\":\"vpc-0\",\"bytes_tx\":" + tx
         + ",\"bytes_rx\":1,\"hour\":" + hour + "}";
   }
 
-  @Test
-  void threeNodesShareTheTotals() throws Exception {
-    try (PostgresDatabase db = new PostgresDatabase()) {
-      List<NodeProcess> nodes = new ArrayList<>();
-      try {
-        int seedPort = NodeProcess.freePort();
-        for (int i = 1; i <= 3; i++) {
-          Map<String, String> env = new HashMap<>(db.nodeEnv());
-          // Each node on its own loopback address, as separate hosts would be.
-          env.put("FLOWAGG_HTTP_HOST", "127.0.0." + (i + 1));
-          env.put("FLOWAGG_CLUSTER_HOST", "127.0.0." + (i + 1));
-          env.put("FLOWAGG_SEED_NODES", "127.0.0.2:" + seedPort);
-          env.put("FLOWAGG_NETFLOW_PORT", "0");
-          if (i == 1) {
-            env.put("FLOWAGG_CLUSTER_PORT", Integer.toString(seedPort));
-          }
-          nodes.add(NodeProcess.configure(Files.createTempDirectory("flowagg-node" + i), env));
-        }
-        // All three start at once: their schema migrations race, and must not fail.
-        CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n::start)).toArray(CompletableFuture[]::new))
-            .join();
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .untilAsserted(
-                () -> assertThat(nodes.get(2).http.get("/cluster").body().split("\"status\":\"Up\"", -1)).hasSize(4));
-
-        for (int i = 0; i < 30; i++) {
-          NodeProcess via = nodes.get(i % 3);
-          StringBuilder batch = new StringBuilder("[");
-          for (int t = 0; t < 20; t++) {
-            batch.append(t == 0 ? "" : ",").append(record("app-" + t, i + 1, 300));
-          }
-          assertThat(via.http.postJson("/flows", batch.append("]").toString()).statusCode()).isEqualTo(200);
-        }
-        String expected = nodes.get(0).http.get("/flows?hour=300").body();
-        assertThat(expected).contains("{\"src_app\":\"app-0\",\"dest_app\":\"db\",\"vpc_id\":\"vpc-0\",\"bytes_tx\":465,");
-        assertThat(expected.split("\\{", -1)).hasSize(21);
-        for (NodeProcess n : nodes) {
-          assertThat(n.http.get("/flows?hour=300").body()).isEqualTo(expected);
-        }
-        // The tuples are spread: more than one node hosts flow entities.
-        String cluster = nodes.get(0).http.get("/cluster").body();
-        assertThat(cluster.split("\"FlowAggregate\":0", -1).length - 1).isLessThan(2);
-      } finally {
-        nodes.forEach(NodeProcess::close);
-      }
+  private static String batch(String prefix, int tuples, long tx, long hour) {
+    StringBuilder b = new StringBuilder("[");
+    for (int t = 0; t < tuples; t++) {
+      b.append(t == 0 ? "" : ",").append(record(prefix + t, tx, hour));
     }
+    return b.append("]").toString();
+  }
+
+  @Test
+  void anyNodeTakesWritesAndServesEveryTuple() throws Exception {
+    try (ClusterHarness cluster = new ClusterHarness(3).start()) {
+      for (int i = 0; i < 30; i++) {
+        NodeProcess via = cluster.nodes.get(i % 3);
+        assertThat(via.http.postJson("/flows", batch("app-", 20, i + 1, 300)).statusCode()).isEqualTo(200);
+      }
+      String expected = cluster.node(1).http.get("/flows?hour=300").body();
+      assertThat(expected).contains("{\"src_app\":\"app-0\",\"dest_app\":\"db\",\"vpc_id\":\"vpc-0\",\"bytes_tx\":465,");
+      assertThat(expected.split("\\{", -1)).hasSize(21);
+      for (NodeProcess n : cluster.nodes) {
+        assertThat(n.http.get("/flows?hour=300").body()).isEqualTo(expected);
+      }
+      String view = cluster.node(1).http.get("/cluster").body();
+      assertThat(view.split("\"FlowAggregate\":0", -1).length - 1).as("flow entities live on several nodes").isLessThan(2);
+    }
+  }
+
+  @Test
+  void aKilledNodesTuplesComeBackOnTheOthersAndItRejoins() throws Exception {
+    try (ClusterHarness cluster = new ClusterHarness(3).start()) {
+      // HTTP through node 1, NetFlow into node 2.
+      assertThat(cluster.node(1).http.postJson("/flows", batch("http-", 40, 5, 310)).statusCode()).isEqualTo(200);
+      long hour = 470_000;
+      List<byte[]> datagrams = netflow(hour);
+      try (DatagramChannel exporter = DatagramChannel.open()) {
+        exporter.bind(new InetSocketAddress("127.0.0.1", 0));
+        for (byte[] d : datagrams) {
+          exporter.send(ByteBuffer.wrap(d), new InetSocketAddress(ClusterHarness.address(2), cluster.netflowPorts.get(1)));
+        }
+      }
+      String netflowExpected = expectedNetflowRows(datagrams).get(hour);
+      // NetFlow is acknowledged once node 2 has delivered it to the entities.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(
+          () -> assertThat(cluster.node(3).http.get("/flows?hour=" + hour).body()).isEqualTo(netflowExpected));
+      String httpExpected = cluster.node(1).http.get("/flows?hour=310").body();
+
+      long killedAt = System.nanoTime();
+      cluster.node(2).kill();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(cluster.node(3).http.get("/flows?hour=310").body()).isEqualTo(httpExpected);
+                assertThat(cluster.node(3).http.get("/flows?hour=" + hour).body()).isEqualTo(netflowExpected);
+              });
+      long failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+      System.out.println("failover_ms=" + failoverMillis + " (SIGKILL of node 2 until every tuple answers on node 3)");
+
+      assertThat(cluster.node(3).http.postJson("/flows", batch("http-", 40, 7, 310)).statusCode()).isEqualTo(200);
+      cluster.node(2).start();
+      cluster.awaitUpMembers(3);
+      String after = cluster.node(2).http.get("/flows?hour=310").body();
+      assertThat(after).contains("{\"src_app\":\"http-0\",\"dest_app\":\"db\",\"vpc_id\":\"vpc-0\",\"bytes_tx\":12,");
+      assertThat(after.split("\"bytes_tx\":12,", -1)).hasSize(41);
+      assertThat(cluster.node(2).http.get("/flows?hour=" + hour).body()).isEqualTo(netflowExpected);
+    }
+  }
+
+  @Test
+  void aWholeClusterRestartKeepsEverything() throws Exception {
+    try (ClusterHarness cluster = new ClusterHarness(3).start()) {
+      for (int i = 0; i < 9; i++) {
+        assertThat(cluster.nodes.get(i % 3).http.postJson("/flows", batch("r-", 25, 2, 320)).statusCode()).isEqualTo(200);
+      }
+      String before = cluster.node(1).http.get("/flows?hour=320").body();
+      cluster.nodes.forEach(NodeProcess::kill);
+      cluster.start();
+      for (NodeProcess n : cluster.nodes) {
+        assertThat(n.http.get("/flows?hour=320").body()).isEqualTo(before);
+      }
+      assertThat(before.split("\"bytes_tx\":18,", -1)).hasSize(26);
+    }
+  }
+
+  private static List<byte[]> netflow(long hour) {
+    List<FlowSpec> flows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      flows.add(FlowSpec.of("10.9.0." + (i % 25), "10.8.0." + (i % 4), 40000 + i, 443, 6, 1000 + i, 3, hour * HOUR_MS + i * 1000L));
+    }
+    return new ExportSession(ExportSettings.of(ExportFormat.NETFLOW_V9, hour * HOUR_MS - 1000)).encode(flows, (hour + 1) * HOUR_MS);
+  }
+
+  /** What GET must show for these datagrams from 127.0.0.1: the offline aggregation, as GET rows. */
+  private static Map<Long, String> expectedNetflowRows(List<byte[]> datagrams) {
+    Map<Long, List<String[]>> rows = new TreeMap<>();
+    try (JavaFlowKernel kernel = new JavaFlowKernel(DecoderSettings.defaults(), ClassificationRules.empty());
+        DatagramBatch batch = new DatagramBatch(datagrams.size(), datagrams.size() * 1500 + 65_535)) {
+      datagrams.forEach(d -> batch.add(d, 0, d.length, IpAddress.parse("127.0.0.1"), 0));
+      kernel.process(batch);
+      kernel.drain(
+          (src, dst, vpc, h, tx, rx) ->
+              rows.computeIfAbsent(h, k -> new ArrayList<>()).add(new String[] {src, dst, vpc, "" + tx, "" + rx}));
+    }
+    Map<Long, String> out = new TreeMap<>();
+    rows.forEach(
+        (h, list) -> {
+          list.sort((a, b) -> a[0].equals(b[0]) ? (a[1].equals(b[1]) ? a[2].compareTo(b[2]) : a[1].compareTo(b[1])) : a[0].compareTo(b[0]));
+          List<String> json = new ArrayList<>();
+          for (String[] r : list) {
+            json.add("{\"src_app\":\"" + r[0] + "\",\"dest_app\":\"" + r[1] + "\",\"vpc_id\":\"" + r[2]
+                + "\",\"bytes_tx\":" + r[3] + ",\"bytes_rx\":" + r[4] + ",\"hour\":" + h + "}");
+          }
+          out.put(h, "[" + String.join(",", json) + "]");
+        });
+    return out;
   }
 }

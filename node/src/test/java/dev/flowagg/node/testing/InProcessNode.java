@@ -33,6 +33,7 @@ public final class InProcessNode implements AutoCloseable {
       all.put("flowagg.http.port", 0);
       all.put("flowagg.cluster.port", 0);
       all.put("flowagg.data-dir", dataDir.toString());
+      all.put("pekko.coordinated-shutdown.exit-jvm", "off"); // the test JVM outlives its nodes
       all.putAll(settings);
       FlowaggNode node = FlowaggNode.start(ConfigFactory.parseMap(all));
       InProcessNode started = new InProcessNode(node, dataDir);

@@ -78,6 +78,10 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
   public String logText() {
     try {
       return Files.readString(log);
