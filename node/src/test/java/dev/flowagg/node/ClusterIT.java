@@ -87,8 +87,9 @@ class ClusterIT {
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                assertThat(cluster.node(3).http.get("/flows?hour=310").body()).isEqualTo(httpExpected);
-                assertThat(cluster.node(3).http.get("/flows?hour=" + hour).body()).isEqualTo(netflowExpected);
+                Duration poll = Duration.ofMillis(500);
+                assertThat(cluster.node(3).http.get("/flows?hour=310", poll).body()).isEqualTo(httpExpected);
+                assertThat(cluster.node(3).http.get("/flows?hour=" + hour, poll).body()).isEqualTo(netflowExpected);
               });
       long failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
       System.out.println("failover_ms=" + failoverMillis + " (SIGKILL of node 2 until every tuple answers on node 3)");

@@ -17,6 +17,8 @@ public final class HttpApi {
     this.base = base;
   }
 
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
   public HttpResponse<String> postJson(String path, String body) {
     return post(path, "application/json", body);
   }
@@ -25,16 +27,22 @@ public final class HttpApi {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", contentType)
+            .timeout(DEFAULT_TIMEOUT)
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   public HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return get(path, DEFAULT_TIMEOUT);
+  }
+
+  /** A GET that gives up after {@code timeout}: for polling while the cluster moves shards. */
+  public HttpResponse<String> get(String path, Duration timeout) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET().timeout(timeout));
   }
 
   public HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
