@@ -121,7 +121,9 @@ final class DataRecordDecoder {
     flow.setAddresses(f.srcHigh(), f.srcLow(), f.dstHigh(), f.dstLow());
     flow.setTransport(
         (int) f.getOr(FieldRole.SOURCE_PORT, 0),
-        (int) f.getOr(FieldRole.DESTINATION_PORT, 0),
+        // Cisco's v5 convention, kept by nfdump and pmacct for v9/IPFIX: ICMP type and code in the destination port.
+        (int) (f.has(FieldRole.DESTINATION_PORT) ? f.get(FieldRole.DESTINATION_PORT)
+            : f.getOr(FieldRole.ICMP_TYPE_CODE, 0)),
         (int) f.getOr(FieldRole.PROTOCOL, 0));
     // RFC 3954 §8: a v9 exporter may report only OUT_BYTES/OUT_PKTS.
     flow.setCounters(

@@ -8,6 +8,8 @@ enum FieldRole {
   DESTINATION_IPV6,
   SOURCE_PORT,
   DESTINATION_PORT,
+  /** ICMP type · 256 + code; reported as the destination port when the record has none, as v5 does. */
+  ICMP_TYPE_CODE,
   PROTOCOL,
   OCTETS,
   PACKETS,
@@ -48,6 +50,7 @@ enum FieldRole {
       case DESTINATION_IPV6_ADDRESS -> DESTINATION_IPV6;
       case SOURCE_TRANSPORT_PORT -> SOURCE_PORT;
       case DESTINATION_TRANSPORT_PORT -> DESTINATION_PORT;
+      case ICMP_TYPE_CODE_IPV4, ICMP_TYPE_CODE_IPV6 -> ICMP_TYPE_CODE;
       case PROTOCOL_IDENTIFIER -> PROTOCOL;
       case OCTET_DELTA_COUNT -> OCTETS;
       case PACKET_DELTA_COUNT -> PACKETS;

@@ -23,6 +23,8 @@ public enum InformationElement {
   INGRESS_INTERFACE(10, 4),
   DESTINATION_TRANSPORT_PORT(11, 2),
   DESTINATION_IPV4_ADDRESS(12, 4),
+  /** v9 ICMP_TYPE: type · 256 + code. */
+  ICMP_TYPE_CODE_IPV4(32, 2),
   EGRESS_INTERFACE(14, 4),
   /** v9 LAST_SWITCHED: milliseconds of exporter uptime. */
   FLOW_END_SYS_UP_TIME(21, 4),
@@ -44,6 +46,8 @@ public enum InformationElement {
   SAMPLER_RANDOM_INTERVAL(50, 4),
   INTERFACE_NAME(82, InformationElement.VARIABLE_LENGTH),
   APPLICATION_NAME(96, InformationElement.VARIABLE_LENGTH),
+  /** Type · 256 + code, as for IPv4. */
+  ICMP_TYPE_CODE_IPV6(139, 2),
   METERING_PROCESS_ID(143, 4),
   OBSERVATION_DOMAIN_ID(149, 4),
   FLOW_START_SECONDS(150, 4),

@@ -22,8 +22,9 @@ final class NetflowV9Decoder extends TemplatedDecoder {
     long sourceId = BigEndian.u32(b, offset + 16);
     begin(state, sourceId, nowMillis, unixSecs * 1000, sysUptime, sink);
     decodeSets(b, offset + HEADER_LENGTH, offset + length);
-    // Records of sets still waiting for their template cannot be counted yet.
-    if (!templateMissing && recordsSeen != count) {
+    // Records of sets still waiting for their template cannot be counted yet. RFC 3954 §5.1 counts template records
+    // too, but softflowd counts flow records only; either reading is accepted.
+    if (!templateMissing && recordsSeen != count && recordsSeen - nonFlowRecordsSeen != count) {
       error(DecodeError.RECORD_COUNT_MISMATCH);
     }
     return flowsDelivered;
@@ -49,6 +50,7 @@ final class NetflowV9Decoder extends TemplatedDecoder {
       int templateId = BigEndian.u16(b, p);
       int fieldCount = BigEndian.u16(b, p + 2);
       recordsSeen++;
+      nonFlowRecordsSeen++;
       if (templateId < 256) {
         error(DecodeError.TEMPLATE_ID_RESERVED);
         return;
@@ -70,6 +72,7 @@ final class NetflowV9Decoder extends TemplatedDecoder {
       int scopeLength = BigEndian.u16(b, p + 2);
       int optionLength = BigEndian.u16(b, p + 4);
       recordsSeen++;
+      nonFlowRecordsSeen++;
       if (templateId < 256) {
         error(DecodeError.TEMPLATE_ID_RESERVED);
         return;

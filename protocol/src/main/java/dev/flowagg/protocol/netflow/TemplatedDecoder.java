@@ -28,6 +28,8 @@ abstract sealed class TemplatedDecoder permits NetflowV9Decoder, IpfixDecoder {
   private FlowSink sink;
   /** Records in this datagram, templates included (RFC 3954 §5.1 count); late ones are not. */
   int recordsSeen;
+  /** Template, options template and options data records among {@link #recordsSeen}. */
+  int nonFlowRecordsSeen;
   /** True once a data set of this datagram could not be decoded for want of its template. */
   boolean templateMissing;
   long flowsDelivered;
@@ -55,6 +57,7 @@ abstract sealed class TemplatedDecoder permits NetflowV9Decoder, IpfixDecoder {
     this.v9UptimeMillis = v9UptimeMillis;
     this.sink = sink;
     this.recordsSeen = 0;
+    this.nonFlowRecordsSeen = 0;
     this.templateMissing = false;
     this.flowsDelivered = 0;
   }
@@ -153,6 +156,7 @@ abstract sealed class TemplatedDecoder permits NetflowV9Decoder, IpfixDecoder {
       return;
     }
     recordsSeen += decodeRecords(template, b, start, end, exportMillis, v9UptimeMillis);
+    nonFlowRecordsSeen += (int) records.optionsRecords;
   }
 
   private void decodeWaitingSets(CompiledTemplate template) {

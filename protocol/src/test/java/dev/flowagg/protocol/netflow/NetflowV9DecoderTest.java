@@ -1,7 +1,9 @@
 package dev.flowagg.protocol.netflow;
 
+import static dev.flowagg.protocol.netflow.InformationElement.DESTINATION_IPV4_ADDRESS;
 import static dev.flowagg.protocol.netflow.InformationElement.DESTINATION_IPV6_ADDRESS;
 import static dev.flowagg.protocol.netflow.InformationElement.FLOW_END_SYS_UP_TIME;
+import static dev.flowagg.protocol.netflow.InformationElement.ICMP_TYPE_CODE_IPV4;
 import static dev.flowagg.protocol.netflow.InformationElement.INGRESS_INTERFACE;
 import static dev.flowagg.protocol.netflow.InformationElement.OCTET_DELTA_COUNT;
 import static dev.flowagg.protocol.netflow.InformationElement.PACKET_DELTA_COUNT;
@@ -247,5 +249,37 @@ class NetflowV9DecoderTest {
     decode(decoder, datagram, sink);
 
     assertThat(stats().errors(DecodeError.RECORD_COUNT_MISMATCH)).isZero();
+  }
+
+  @Test
+  void headerCountOfFlowRecordsOnlyIsAcceptedAsSoftflowdSendsIt() {
+    TemplateSpec options = TemplateSpec.options(300, List.of(FieldSpec.v9Scope(V9ScopeType.SYSTEM, 4)),
+        List.of(FieldSpec.of(SAMPLING_INTERVAL)));
+    byte[] datagram = packet().templates(FLOW_TEMPLATE).optionsTemplates(options)
+        .data(options, RecordSpec.empty().with(SAMPLING_INTERVAL, 4))
+        .data(FLOW_TEMPLATE, flow("10.0.0.1", "10.0.0.2", 1), flow("10.0.0.3", "10.0.0.4", 1))
+        .declaredCount(2).build();
+
+    decode(decoder, datagram, sink);
+
+    assertThat(sink.flows).hasSize(2);
+    assertThat(stats().errors(DecodeError.RECORD_COUNT_MISMATCH)).isZero();
+  }
+
+  @Test
+  void icmpTypeAndCodeAreReportedAsTheDestinationPortLikeV5Does() {
+    TemplateSpec icmp = TemplateSpec.of(300, FieldSpec.of(SOURCE_IPV4_ADDRESS), FieldSpec.of(DESTINATION_IPV4_ADDRESS),
+        FieldSpec.of(ICMP_TYPE_CODE_IPV4), FieldSpec.of(PROTOCOL_IDENTIFIER), FieldSpec.of(OCTET_DELTA_COUNT));
+    byte[] datagram = packet().templates(icmp)
+        .data(icmp, RecordSpec.empty().with(SOURCE_IPV4_ADDRESS, IpAddress.parse("10.0.0.1"))
+            .with(DESTINATION_IPV4_ADDRESS, IpAddress.parse("10.0.0.2"))
+            // echo request: type 8, code 0
+            .with(ICMP_TYPE_CODE_IPV4, 8 * 256).with(PROTOCOL_IDENTIFIER, 1).with(OCTET_DELTA_COUNT, 84))
+        .build();
+
+    decode(decoder, datagram, sink);
+
+    assertThat(sink.only().srcPort()).isZero();
+    assertThat(sink.only().dstPort()).isEqualTo(2048);
   }
 }
