@@ -1,6 +1,7 @@
 package dev.flowagg.node;
 
 import com.typesafe.config.ConfigFactory;
+import dev.flowagg.node.cli.SendCommand;
 import dev.flowagg.node.cli.VpcReportCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     name = "flowagg-node",
     mixinStandardHelpOptions = true,
     description = "flowagg: exact per-application traffic totals from flow reports.",
-    subcommands = {Main.Serve.class, VpcReportCommand.class})
+    subcommands = {Main.Serve.class, SendCommand.class, VpcReportCommand.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
