@@ -11,7 +11,7 @@ import dev.flowagg.protocol.netflow.SamplingMode;
 import dev.flowagg.protocol.netflow.encode.ExportFormat;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The native kernel, its Java twin and the first Java kernel drain the same totals and count the same things. */
 class NativeFlowKernelDifferentialTest {
 
-  @BeforeAll
-  static void nativeKernelIsBuilt() {
+  @BeforeEach
+  void nativeKernelIsBuilt() {
     assumeTrue(NativeLibraryLoader.isAvailable(), () -> "native kernel not in this build: "
         + ((NativeLibraryLoader.Unavailable) NativeLibraryLoader.outcome()).reason());
   }

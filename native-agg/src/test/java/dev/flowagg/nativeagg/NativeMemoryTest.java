@@ -7,7 +7,7 @@ import dev.flowagg.protocol.netflow.DecoderSettings;
 import dev.flowagg.protocol.netflow.encode.ExportFormat;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class NativeMemoryTest {
 
-  @BeforeAll
-  static void nativeKernelIsBuilt() {
+  @BeforeEach
+  void nativeKernelIsBuilt() {
     assumeTrue(NativeLibraryLoader.isAvailable(), () -> "native kernel not in this build: "
         + ((NativeLibraryLoader.Unavailable) NativeLibraryLoader.outcome()).reason());
   }
