@@ -36,6 +36,9 @@ public interface FlowKernel extends AutoCloseable {
   /** Decoder counters per exporter and version, cumulative. */
   List<ExporterStats> stats();
 
+  /** Latency of {@link #process} calls so far; safe to read from any thread. */
+  KernelTimings timings();
+
   /** Drops expired templates and waiting data; call now and then. */
   void expire(long nowMillis);
 

@@ -1,35 +1,43 @@
 package dev.flowagg.nativeagg;
 
 import dev.flowagg.protocol.classify.ClassificationRules;
-import dev.flowagg.protocol.classify.Orientation;
 import dev.flowagg.protocol.net.IpAddress;
 import dev.flowagg.protocol.netflow.DecodedFlow;
 import dev.flowagg.protocol.netflow.DecoderSettings;
 import dev.flowagg.protocol.netflow.ExporterStats;
 import dev.flowagg.protocol.netflow.FlowSink;
 import dev.flowagg.protocol.netflow.NetflowDecoder;
-import java.util.HashMap;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
-import java.util.Map;
 
-/** The pure-Java {@link FlowKernel}: {@link NetflowDecoder}, then classification, then a per-(tuple, hour) table. */
+/**
+ * The pure-Java {@link FlowKernel}: {@link NetflowDecoder}, then classification into rule indexes or addresses, then
+ * a primitive open-addressing table with the Rust kernel's layout and hash; names are made only when draining.
+ */
 public final class JavaFlowKernel implements FlowKernel {
 
   private static final long MILLIS_PER_HOUR = 3_600_000L;
 
-  /** A table key: the classified tuple in one hour. */
-  private record TupleHour(String srcApp, String destApp, String vpcId, long hour) {}
-
   private final NetflowDecoder decoder;
-  private final ClassificationRules rules;
-  private final Orientation orientation;
-  private final Map<TupleHour, long[]> table = new HashMap<>();
+  private final ClassificationTables tables;
+  private final RowNames names;
+  private final AggregateTable table = new AggregateTable(1024);
+  private final CallTimer timer = new CallTimer(Kind.JAVA);
   private final FlowSink sink = this::add;
+  private byte[] payload = new byte[DatagramBatch.MAX_DATAGRAM];
+  private long vpcHigh;
+  private long vpcLow;
+  private long vpcFlag;
 
   public JavaFlowKernel(DecoderSettings settings, ClassificationRules rules) {
+    this(settings, new ClassificationTables(rules));
+  }
+
+  JavaFlowKernel(DecoderSettings settings, ClassificationTables tables) {
     this.decoder = new NetflowDecoder(settings);
-    this.rules = rules;
-    this.orientation = rules.orientation();
+    this.tables = tables;
+    this.names = new RowNames(tables);
   }
 
   @Override
@@ -39,42 +47,81 @@ public final class JavaFlowKernel implements FlowKernel {
 
   @Override
   public long process(DatagramBatch batch) {
+    long started = System.nanoTime();
     long flows = 0;
+    MemorySegment data = batch.data();
+    IpAddress lastExporter = null;
     for (int i = 0; i < batch.count(); i++) {
-      flows += decoder.decode(batch.exporter(i), batch.payload(i), batch.receivedAtMillis(i), sink);
+      int length = batch.length(i);
+      if (payload.length < length) {
+        payload = new byte[length];
+      }
+      MemorySegment.copy(data, ValueLayout.JAVA_BYTE, batch.offset(i), payload, 0, length);
+      IpAddress exporter = batch.exporter(i);
+      // Consecutive datagrams mostly come from one exporter: classify it once.
+      if (!exporter.equals(lastExporter)) {
+        classifyExporter(exporter);
+        lastExporter = exporter;
+      }
+      flows += decoder.decode(exporter, payload, 0, length, batch.receivedAtMillis(i), sink);
     }
+    timer.record(System.nanoTime() - started, batch.count(), flows);
     return flows;
   }
 
+  private void classifyExporter(IpAddress exporter) {
+    int vpc = tables.vpcIndex(exporter.high(), exporter.low());
+    vpcHigh = vpc >= 0 ? 0 : exporter.high();
+    vpcLow = vpc >= 0 ? vpc : exporter.low();
+    vpcFlag = vpc >= 0 ? AggregateTable.VPC_IS_INDEX : 0;
+  }
+
   private void add(DecodedFlow flow) {
-    IpAddress src = flow.srcAddress();
-    IpAddress dst = flow.dstAddress();
-    boolean srcIsServer = orientation.firstIsServer(src, flow.srcPort(), dst, flow.dstPort());
-    IpAddress client = srcIsServer ? dst : src;
-    IpAddress server = srcIsServer ? src : dst;
+    long srcHigh = flow.srcAddressHigh();
+    long srcLow = flow.srcAddressLow();
+    long dstHigh = flow.dstAddressHigh();
+    long dstLow = flow.dstAddressLow();
+    boolean srcIsServer = firstIsServer(srcHigh, srcLow, flow.srcPort(), dstHigh, dstLow, flow.dstPort());
+    long clientHigh = srcIsServer ? dstHigh : srcHigh;
+    long clientLow = srcIsServer ? dstLow : srcLow;
+    long serverHigh = srcIsServer ? srcHigh : dstHigh;
+    long serverLow = srcIsServer ? srcLow : dstLow;
     // Client-to-server bytes are tx; a biflow's reverse counters run the other way.
     long tx = srcIsServer ? flow.reverseBytes() : flow.bytes();
     long rx = srcIsServer ? flow.bytes() : flow.reverseBytes();
-    TupleHour key =
-        new TupleHour(
-            rules.appOf(client),
-            rules.appOf(server),
-            rules.vpcOfExporter(flow.exporter()),
-            Math.floorDiv(flow.endMillis(), MILLIS_PER_HOUR));
-    long[] sums = table.computeIfAbsent(key, k -> new long[2]);
-    sums[0] = saturatingAdd(sums[0], tx);
-    sums[1] = saturatingAdd(sums[1], rx);
+    int client = tables.appIndex(clientHigh, clientLow);
+    int server = tables.appIndex(serverHigh, serverLow);
+    long flags = AggregateTable.USED | vpcFlag
+        | (client >= 0 ? AggregateTable.SRC_IS_INDEX : 0) | (server >= 0 ? AggregateTable.DST_IS_INDEX : 0);
+    table.add(vpcHigh, vpcLow,
+        client >= 0 ? 0 : clientHigh, client >= 0 ? client : clientLow,
+        server >= 0 ? 0 : serverHigh, server >= 0 ? server : serverLow,
+        Math.floorDiv(flow.endMillis(), MILLIS_PER_HOUR), flags, tx, rx);
   }
 
-  private static long saturatingAdd(long a, long b) {
-    long r = a + b;
-    return r < 0 ? Long.MAX_VALUE : r;
+  /** {@code Orientation.firstIsServer} on primitive addresses, so that classifying allocates nothing. */
+  private boolean firstIsServer(long highA, long lowA, int portA, long highB, long lowB, int portB) {
+    boolean serviceA = tables.isServicePort(portA);
+    boolean serviceB = tables.isServicePort(portB);
+    if (serviceA != serviceB) {
+      return serviceA;
+    }
+    if (portA != portB) {
+      return portA < portB;
+    }
+    int c = Long.compareUnsigned(highA, highB);
+    return (c != 0 ? c : Long.compareUnsigned(lowA, lowB)) <= 0;
   }
 
   @Override
   public void drain(AggregateSink out) {
-    table.forEach((k, v) -> out.accept(k.srcApp(), k.destApp(), k.vpcId(), k.hour(), v[0], v[1]));
-    table.clear();
+    if (names.mustMerge()) {
+      RowNames.Totals totals = new RowNames.Totals();
+      table.drain((s, b) -> names.emit(s, b, totals));
+      totals.flushTo(out);
+    } else {
+      table.drain((s, b) -> names.emit(s, b, out));
+    }
   }
 
   @Override
@@ -85,6 +132,11 @@ public final class JavaFlowKernel implements FlowKernel {
   @Override
   public List<ExporterStats> stats() {
     return decoder.stats().snapshot();
+  }
+
+  @Override
+  public KernelTimings timings() {
+    return timer.snapshot();
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * What an operator has said about the network: address prefixes that name apps, exporters and interfaces that name
@@ -87,6 +88,16 @@ public final class ClassificationRules {
     return Optional.ofNullable(interfaceVpcs.get(interfaceId));
   }
 
+  /** Hands every app prefix rule to {@code action}, so another implementation can build the same lookup. */
+  public void forEachAppRule(BiConsumer<Prefix, String> action) {
+    apps.forEach(action);
+  }
+
+  /** Hands every exporter-to-VPC prefix rule to {@code action}. */
+  public void forEachExporterVpcRule(BiConsumer<Prefix, String> action) {
+    exporterVpcs.forEach(action);
+  }
+
   public ServicePorts servicePorts() {
     return orientation.servicePorts();
   }
@@ -142,7 +153,17 @@ public final class ClassificationRules {
       return this;
     }
 
-    public ServicePorts servicePorts() {
+    /** Hands every app prefix rule to {@code action}, so another implementation can build the same lookup. */
+  public void forEachAppRule(BiConsumer<Prefix, String> action) {
+    apps.forEach(action);
+  }
+
+  /** Hands every exporter-to-VPC prefix rule to {@code action}. */
+  public void forEachExporterVpcRule(BiConsumer<Prefix, String> action) {
+    exporterVpcs.forEach(action);
+  }
+
+  public ServicePorts servicePorts() {
       return servicePorts;
     }
 

@@ -2,6 +2,7 @@ package dev.flowagg.protocol.classify;
 
 import dev.flowagg.protocol.net.IpAddress;
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 /**
  * A longest-prefix-match map from address prefixes to values: a binary trie per address family, kept in flat
@@ -58,6 +59,12 @@ public final class PrefixMap<V> {
     return value;
   }
 
+  /** Hands every prefix that holds a value, with its value, to {@code action}; IPv4 first, shorter prefixes first on a path. */
+  public void forEach(BiConsumer<Prefix, ? super V> action) {
+    v4.visit(0, 0L, 0L, 0, Prefix.V4_OFFSET, true, action);
+    v6.visit(0, 0L, 0L, 0, 0, false, action);
+  }
+
   /** How many prefixes hold a value. */
   public int size() {
     return size;
@@ -69,6 +76,24 @@ public final class PrefixMap<V> {
     int[] one = new int[16];
     Object[] values = new Object[16];
     int nodes = 1;
+
+    @SuppressWarnings("unchecked")
+    <V> void visit(int node, long high, long low, int depth, int offset, boolean isV4,
+        BiConsumer<Prefix, ? super V> action) {
+      if (values[node] != null) {
+        IpAddress network = isV4 ? IpAddress.ofV4((int) low) : new IpAddress(high, low);
+        action.accept(new Prefix(network, depth), (V) values[node]);
+      }
+      int bitIndex = offset + depth;
+      if (zero[node] != 0) {
+        visit(zero[node], high, low, depth + 1, offset, isV4, action);
+      }
+      if (one[node] != 0) {
+        long h = bitIndex < 64 ? high | 1L << (63 - bitIndex) : high;
+        long l = bitIndex >= 64 ? low | 1L << (127 - bitIndex) : low;
+        visit(one[node], h, l, depth + 1, offset, isV4, action);
+      }
+    }
 
     int childOrNew(int node, int bit) {
       int[] children = bit == 0 ? zero : one;

@@ -74,4 +74,24 @@ class PrefixMapTest {
       assertThat(map.longestMatch(address)).as("lookup of %s", address).isEqualTo(expected);
     }
   }
+
+  @Test
+  void forEachHandsOutEveryPrefixWithItsValue() {
+    PrefixMap<String> map = new PrefixMap<>();
+    map.put(Prefix.parse("0.0.0.0/0"), "any");
+    map.put(Prefix.parse("10.1.7.0/24"), "billing-db");
+    map.put(Prefix.parse("10.128.0.0/9"), "upper");
+    map.put(Prefix.parse("2001:db8:7:1::abcd"), "one-host");
+    map.put(Prefix.parse("::/0"), "any-v6");
+    java.util.Map<Prefix, String> seen = new java.util.HashMap<>();
+
+    map.forEach(seen::put);
+
+    assertThat(seen).containsOnly(
+        java.util.Map.entry(Prefix.parse("0.0.0.0/0"), "any"),
+        java.util.Map.entry(Prefix.parse("10.1.7.0/24"), "billing-db"),
+        java.util.Map.entry(Prefix.parse("10.128.0.0/9"), "upper"),
+        java.util.Map.entry(Prefix.parse("2001:db8:7:1::abcd"), "one-host"),
+        java.util.Map.entry(Prefix.parse("::/0"), "any-v6"));
+  }
 }

@@ -1,0 +1,122 @@
+//! Classification tables Java hands over at creation: app prefixes, exporter prefixes, service ports.
+
+/// A longest-prefix-match trie per address family, in flat arrays; values are indexes, -1 for none.
+pub struct PrefixTrie {
+    zero: Vec<u32>,
+    one: Vec<u32>,
+    values: Vec<i32>,
+}
+
+impl PrefixTrie {
+    pub fn new() -> Self {
+        PrefixTrie { zero: vec![0], one: vec![0], values: vec![-1] }
+    }
+
+    /// Adds `bits` (most significant first, `length` of them) mapping to `value`.
+    pub fn put(&mut self, bits: u128, length: u32, value: i32) {
+        let mut node = 0usize;
+        for i in 0..length {
+            let bit = (bits >> (127 - i)) & 1;
+            let child = if bit == 0 { self.zero[node] } else { self.one[node] } as usize;
+            node = if child != 0 {
+                child
+            } else {
+                let n = self.values.len();
+                self.zero.push(0);
+                self.one.push(0);
+                self.values.push(-1);
+                if bit == 0 { self.zero[node] = n as u32 } else { self.one[node] = n as u32 }
+                n
+            };
+        }
+        self.values[node] = value;
+    }
+
+    /// The value of the longest prefix containing the `depth` leading bits of `bits`, or -1.
+    #[inline]
+    pub fn longest_match(&self, bits: u128, depth: u32) -> i32 {
+        let mut best = self.values[0];
+        let mut node = 0usize;
+        for i in 0..depth {
+            let bit = (bits >> (127 - i)) & 1;
+            node = if bit == 0 { self.zero[node] } else { self.one[node] } as usize;
+            if node == 0 {
+                break;
+            }
+            let v = self.values[node];
+            if v >= 0 {
+                best = v;
+            }
+        }
+        best
+    }
+}
+
+/// Prefix rules for both families: IPv4 keyed by its 32 bits, IPv6 by all 128.
+pub struct PrefixRules {
+    v4: PrefixTrie,
+    v6: PrefixTrie,
+}
+
+#[inline]
+pub fn is_v4(high: u64, low: u64) -> bool {
+    high == 0 && (low >> 32) == 0xFFFF
+}
+
+impl PrefixRules {
+    pub fn new() -> Self {
+        PrefixRules { v4: PrefixTrie::new(), v6: PrefixTrie::new() }
+    }
+
+    /// Adds a prefix; `length` counts bits within the family of the address.
+    pub fn put(&mut self, high: u64, low: u64, length: u32, value: i32) {
+        if is_v4(high, low) {
+            self.v4.put((low as u128) << 96, length.min(32), value);
+        } else {
+            self.v6.put((high as u128) << 64 | low as u128, length.min(128), value);
+        }
+    }
+
+    #[inline]
+    pub fn lookup(&self, high: u64, low: u64) -> i32 {
+        if is_v4(high, low) {
+            self.v4.longest_match((low as u128) << 96, 32)
+        } else {
+            self.v6.longest_match((high as u128) << 64 | low as u128, 128)
+        }
+    }
+}
+
+/// The ports that mark the server side, as a 65 536-bit set.
+pub struct ServicePorts {
+    bits: Box<[u64; 1024]>,
+}
+
+impl ServicePorts {
+    pub fn from_words(words: &[u64]) -> Self {
+        let mut bits = Box::new([0u64; 1024]);
+        for (i, w) in words.iter().take(1024).enumerate() {
+            bits[i] = *w;
+        }
+        ServicePorts { bits }
+    }
+
+    #[inline]
+    pub fn contains(&self, port: i32) -> bool {
+        (port & !0xFFFF) == 0 && self.bits[(port as u32 >> 6) as usize] & (1u64 << (port & 63)) != 0
+    }
+
+    /// Whether endpoint A is the server: service port first, then the lower port, then the lower address.
+    #[inline]
+    pub fn first_is_server(&self, a: (u64, u64), port_a: i32, b: (u64, u64), port_b: i32) -> bool {
+        let service_a = self.contains(port_a);
+        let service_b = self.contains(port_b);
+        if service_a != service_b {
+            return service_a;
+        }
+        if port_a != port_b {
+            return port_a < port_b;
+        }
+        a <= b
+    }
+}

@@ -1,0 +1,152 @@
+//! Decodes NetFlow v5, v9 and IPFIX datagrams, keeping each exporter's templates, waiting data and sampling rates.
+
+use crate::counters::{Counter, DecodeError, ExporterCounters};
+use crate::hash::IntMap;
+use crate::records::{from_uptime, sampled, Flow, FlowSink, RecordDecoder};
+use crate::state::{ExporterState, Settings};
+use crate::template::Definition;
+use crate::templated::{Datagram, Scratch};
+use crate::wire::{u16_at, u32_at};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+const V5_HEADER: usize = 24;
+const V5_RECORD: usize = 48;
+const V5_MAX_RECORDS: u32 = 30;
+const V4_MAPPED: u64 = 0xFFFF << 32;
+
+/// The decoder: exporter states, and counters that outlive them.
+pub struct Decoder {
+    pub settings: Settings,
+    exporters: IntMap<(u64, u64), ExporterState>,
+    pub counters: Vec<ExporterCounters>,
+    counter_index: IntMap<(u64, u64), usize>,
+    scratch: Scratch,
+}
+
+impl Decoder {
+    pub fn new(settings: Settings) -> Self {
+        Decoder {
+            settings,
+            exporters: IntMap::default(),
+            counters: Vec::new(),
+            counter_index: IntMap::default(),
+            scratch: Scratch {
+                definition: Definition::new(settings.max_fields),
+                records: RecordDecoder::new(),
+                late: Vec::new(),
+            },
+        }
+    }
+
+    /// Decodes one datagram; returns the flows delivered. A panic inside is counted as a decoder fault.
+    pub fn decode<S: FlowSink>(&mut self, exporter: (u64, u64), b: &[u8], now: i64, sink: &mut S) -> i64 {
+        let counters_at = match self.counter_index.get(&exporter) {
+            Some(&i) => i,
+            None => {
+                self.counters.push(ExporterCounters::new(exporter.0, exporter.1));
+                self.counter_index.insert(exporter, self.counters.len() - 1);
+                self.counters.len() - 1
+            }
+        };
+        let version = if b.len() >= 2 { u16_at(b, 0) } else { 0 };
+        let counters = &mut self.counters[counters_at];
+        counters.add(version, Counter::Datagrams, 1);
+        counters.add(version, Counter::DatagramBytes, b.len() as i64);
+        let state = self.exporters.entry(exporter).or_insert_with(|| ExporterState::new(counters_at));
+        state.last_seen = now;
+        if b.len() < 2 {
+            counters.error(0, DecodeError::DatagramTooShort);
+            return 0;
+        }
+        state.pending.drop_expired(now, false, &self.settings, counters);
+        let settings = &self.settings;
+        let scratch = &mut self.scratch;
+        let outcome = catch_unwind(AssertUnwindSafe(|| match version {
+            5 => decode_v5(b, settings.apply_sampling, counters, sink),
+            9 | 10 => {
+                let mut d = Datagram {
+                    version,
+                    domain_id: 0,
+                    now,
+                    export_ms: 0,
+                    uptime_ms: 0,
+                    state,
+                    counters,
+                    settings,
+                    scratch,
+                    sink,
+                    records_seen: 0,
+                    template_missing: false,
+                    flows: 0,
+                };
+                if version == 9 { d.decode_v9(b) } else { d.decode_ipfix(b) }
+            }
+            _ => {
+                counters.error(version, DecodeError::UnknownVersion);
+                0
+            }
+        }));
+        outcome.unwrap_or_else(|_| {
+            self.counters[counters_at].error(version, DecodeError::DecoderFault);
+            0
+        })
+    }
+
+    /// Drops expired templates and waiting data of every exporter, and forgets exporters with nothing left.
+    pub fn expire(&mut self, now: i64) {
+        let s = self.settings;
+        let counters = &mut self.counters;
+        self.exporters.retain(|_, state| {
+            let c = &mut counters[state.counters];
+            state.templates.expire(now, s.template_lifetime_ms, c);
+            state.pending.drop_expired(now, true, &s, c);
+            !(state.templates.map.is_empty()
+                && state.pending.queue.is_empty()
+                && now.wrapping_sub(state.last_seen) > s.template_lifetime_ms)
+        });
+    }
+
+    pub fn exporter_count(&self) -> usize {
+        self.exporters.len()
+    }
+}
+
+/// NetFlow v5: a 24-byte header and up to 30 fixed 48-byte records.
+fn decode_v5<S: FlowSink>(b: &[u8], apply_sampling: bool, counters: &mut ExporterCounters, sink: &mut S) -> i64 {
+    if b.len() < V5_HEADER {
+        counters.error(5, DecodeError::DatagramTooShort);
+        return 0;
+    }
+    let count = u16_at(b, 2);
+    let sys_uptime = u32_at(b, 4) as i64;
+    let export_ms = u32_at(b, 8) as i64 * 1000 + u32_at(b, 12) as i64 / 1_000_000;
+    // Top 2 bits: sampling mode; low 14 bits: the interval, 0 when not sampled.
+    let interval = u16_at(b, 22) & 0x3FFF;
+    let rate = if interval == 0 { 1.0 } else { interval as f64 };
+    if count > V5_MAX_RECORDS {
+        counters.error(5, DecodeError::RecordCountMismatch);
+    }
+    let available = ((b.len() - V5_HEADER) / V5_RECORD) as u32;
+    if count > available {
+        counters.error(5, DecodeError::DatagramTruncated);
+    }
+    let records = count.min(available) as usize;
+    for i in 0..records {
+        let r = V5_HEADER + i * V5_RECORD;
+        let (bytes, _) = sampled(u32_at(b, r + 20) as i64, 0, rate, apply_sampling);
+        let flow = Flow {
+            src_high: 0,
+            src_low: V4_MAPPED | u32_at(b, r),
+            dst_high: 0,
+            dst_low: V4_MAPPED | u32_at(b, r + 4),
+            src_port: u16_at(b, r + 32) as i32,
+            dst_port: u16_at(b, r + 34) as i32,
+            bytes,
+            reverse_bytes: 0,
+            end_ms: from_uptime(export_ms, sys_uptime, u32_at(b, r + 28) as i64),
+        };
+        sink.accept(&flow);
+    }
+    counters.add(5, Counter::Flows, records as i64);
+    records as i64
+}

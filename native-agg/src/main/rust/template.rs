@@ -1,0 +1,247 @@
+//! Templates: field roles, the definition read from the wire, and the compiled plan for data records.
+
+/// RFC 7011 §7: the field length that announces a variable-length field.
+pub const VARIABLE_LENGTH: u32 = 65535;
+/// RFC 5103 §6.1: the private enterprise number of reverse information elements.
+pub const REVERSE_PEN: u64 = 29305;
+
+/// What the decoder does with a field; the discriminant is its bit in `RecordFields::present`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Role {
+    SourceIpv4 = 0,
+    DestinationIpv4,
+    SourceIpv6,
+    DestinationIpv6,
+    SourcePort,
+    DestinationPort,
+    Protocol,
+    Octets,
+    Packets,
+    OutOctets,
+    OutPackets,
+    ReverseOctets,
+    ReversePackets,
+    EndSysUpTime,
+    EndSeconds,
+    EndMilliseconds,
+    EndMicroseconds,
+    EndNanoseconds,
+    EndDeltaMicroseconds,
+    SystemInitMilliseconds,
+    SamplerId,
+    SamplingInterval,
+    SamplerRandomInterval,
+    SamplingPacketInterval,
+    SamplingPacketSpace,
+}
+
+pub const ROLES: usize = 25;
+
+impl Role {
+    #[inline]
+    pub fn bit(self) -> u32 {
+        1 << self as u32
+    }
+
+    /// The role of a field, or None when the decoder skips it; v9 scope fields use their own numbering.
+    pub fn of(version: u32, scope: bool, enterprise: u64, element: u32) -> Option<Role> {
+        if version == 9 && scope {
+            return None;
+        }
+        if enterprise == REVERSE_PEN {
+            return match element {
+                1 => Some(Role::ReverseOctets),
+                2 => Some(Role::ReversePackets),
+                _ => None,
+            };
+        }
+        if enterprise != 0 {
+            return None;
+        }
+        Some(match element {
+            8 => Role::SourceIpv4,
+            12 => Role::DestinationIpv4,
+            27 => Role::SourceIpv6,
+            28 => Role::DestinationIpv6,
+            7 => Role::SourcePort,
+            11 => Role::DestinationPort,
+            4 => Role::Protocol,
+            1 => Role::Octets,
+            2 => Role::Packets,
+            // RFC 3954 §8: OUT_BYTES/OUT_PKTS; in IPFIX 23/24 are post-processing counts.
+            23 if version == 9 => Role::OutOctets,
+            24 if version == 9 => Role::OutPackets,
+            21 => Role::EndSysUpTime,
+            151 => Role::EndSeconds,
+            153 => Role::EndMilliseconds,
+            155 => Role::EndMicroseconds,
+            156 => Role::EndNanoseconds,
+            159 => Role::EndDeltaMicroseconds,
+            160 => Role::SystemInitMilliseconds,
+            48 | 302 => Role::SamplerId,
+            34 => Role::SamplingInterval,
+            50 => Role::SamplerRandomInterval,
+            305 => Role::SamplingPacketInterval,
+            306 => Role::SamplingPacketSpace,
+            _ => return None,
+        })
+    }
+
+    /// Whether a field of this length can be read for this role.
+    pub fn accepts(self, length: u32) -> bool {
+        match self {
+            Role::SourceIpv4 | Role::DestinationIpv4 => length == 4,
+            Role::SourceIpv6 | Role::DestinationIpv6 => length == 16,
+            // RFC 7011 §6.1.9-10: NTP timestamps are always 64 bits.
+            Role::EndMicroseconds | Role::EndNanoseconds => length == 8,
+            _ => (1..=8).contains(&length),
+        }
+    }
+}
+
+/// Why a template cannot be used.
+pub use crate::counters::DecodeError;
+
+/// A template record as read from the wire, reused between records.
+pub struct Definition {
+    pub template_id: u32,
+    pub options: bool,
+    pub scope_count: u32,
+    pub element_ids: Vec<u32>,
+    pub enterprises: Vec<u64>,
+    pub lengths: Vec<u32>,
+    pub capacity: usize,
+}
+
+impl Definition {
+    pub fn new(capacity: usize) -> Self {
+        Definition {
+            template_id: 0,
+            options: false,
+            scope_count: 0,
+            element_ids: Vec::with_capacity(capacity.min(4096)),
+            enterprises: Vec::with_capacity(capacity.min(4096)),
+            lengths: Vec::with_capacity(capacity.min(4096)),
+            capacity,
+        }
+    }
+
+    pub fn start(&mut self, template_id: u32, options: bool, scope_count: u32) {
+        self.template_id = template_id;
+        self.options = options;
+        self.scope_count = scope_count;
+        self.element_ids.clear();
+        self.enterprises.clear();
+        self.lengths.clear();
+    }
+
+    pub fn add(&mut self, element: u32, enterprise: u64, length: u32) {
+        self.element_ids.push(element);
+        self.enterprises.push(enterprise);
+        self.lengths.push(length);
+    }
+
+    pub fn field_count(&self) -> usize {
+        self.lengths.len()
+    }
+
+    /// RFC 7011 §3.4, RFC 3954 §5.2, §6.1: why this template cannot be used, or None.
+    pub fn problem(&self, version: u32, max_record_length: u32) -> Option<DecodeError> {
+        let n = self.field_count();
+        if n == 0 {
+            return Some(DecodeError::TemplateNoFields);
+        }
+        if self.options && (self.scope_count as usize > n || (version == 10 && self.scope_count == 0)) {
+            return Some(DecodeError::TemplateScopeInvalid);
+        }
+        let mut min: u64 = 0;
+        for &length in &self.lengths {
+            if length == 0 || (length == VARIABLE_LENGTH && version != 10) {
+                return Some(DecodeError::TemplateFieldLengthInvalid);
+            }
+            min += if length == VARIABLE_LENGTH { 1 } else { length as u64 };
+        }
+        if min > max_record_length as u64 {
+            Some(DecodeError::TemplateRecordTooLong)
+        } else {
+            None
+        }
+    }
+}
+
+/// One field the decoder reads: its index, offset (fixed-length templates), length and role.
+#[derive(Clone, Copy)]
+pub struct Slot {
+    pub field: u32,
+    pub offset: u32,
+    pub length: u32,
+    pub role: Role,
+}
+
+/// A template compiled once into a plan for its data records.
+pub struct Template {
+    pub options: bool,
+    pub scope_count: u32,
+    pub element_ids: Box<[u32]>,
+    pub enterprises: Box<[u64]>,
+    pub lengths: Box<[u32]>,
+    pub variable: bool,
+    /// The record length of a fixed-length template; the shortest possible record otherwise.
+    pub record_length: usize,
+    pub slots: Box<[Slot]>,
+    pub unsupported: u32,
+    pub last_seen: i64,
+}
+
+impl Template {
+    pub fn compile(version: u32, d: &Definition, now: i64) -> Template {
+        let mut slots = Vec::with_capacity(d.field_count());
+        let mut unsupported = 0;
+        let mut offset: usize = 0;
+        let mut variable = false;
+        for i in 0..d.field_count() {
+            let length = d.lengths[i];
+            let is_variable = length == VARIABLE_LENGTH;
+            let role = Role::of(version, d.options && (i as u32) < d.scope_count, d.enterprises[i], d.element_ids[i]);
+            if let Some(role) = role {
+                if is_variable || !role.accepts(length) {
+                    unsupported += 1;
+                } else {
+                    slots.push(Slot {
+                        field: i as u32,
+                        offset: if variable { u32::MAX } else { offset as u32 },
+                        length,
+                        role,
+                    });
+                }
+            }
+            variable |= is_variable;
+            offset += if is_variable { 1 } else { length as usize };
+        }
+        Template {
+            options: d.options,
+            scope_count: d.scope_count,
+            element_ids: d.element_ids.clone().into_boxed_slice(),
+            enterprises: d.enterprises.clone().into_boxed_slice(),
+            lengths: d.lengths.clone().into_boxed_slice(),
+            variable,
+            record_length: offset,
+            slots: slots.into_boxed_slice(),
+            unsupported,
+            last_seen: now,
+        }
+    }
+
+    /// True when the definition is this template sent again (a refresh).
+    pub fn same_as(&self, d: &Definition) -> bool {
+        d.options == self.options
+            && d.scope_count == self.scope_count
+            && d.element_ids[..] == self.element_ids[..]
+            && d.enterprises[..] == self.enterprises[..]
+            && d.lengths[..] == self.lengths[..]
+    }
+
+    pub fn field_count(&self) -> usize {
+        self.lengths.len()
+    }
+}

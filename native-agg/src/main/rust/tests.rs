@@ -1,0 +1,228 @@
+//! Unit tests of the crate's pieces; the differential tests against the Java decoder live on the Java side.
+
+use crate::classify::{PrefixRules, ServicePorts};
+use crate::counters::{Counter, DecodeError};
+use crate::decoder::Decoder;
+use crate::records::{ntp_to_epoch_ms, Flow, FlowSink};
+use crate::state::Settings;
+use crate::table::{AggregateTable, KEY_WORDS, USED, WORDS};
+
+const EXPORTER: (u64, u64) = (0, 0xFFFF_C633_6401);
+
+fn settings() -> Settings {
+    Settings {
+        apply_sampling: true,
+        template_lifetime_ms: 3_600_000,
+        max_templates: 4096,
+        max_fields: 512,
+        max_pending_sets: 1024,
+        max_pending_bytes: 4 << 20,
+        max_pending_age_ms: 60_000,
+    }
+}
+
+#[derive(Default)]
+struct Collect(Vec<Flow>);
+
+impl FlowSink for Collect {
+    fn accept(&mut self, flow: &Flow) {
+        self.0.push(*flow);
+    }
+}
+
+fn be16(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_be_bytes());
+}
+
+fn be32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_be_bytes());
+}
+
+/// A v5 packet with `records` records of 100 bytes each, 10.0.0.1:40000 -> 10.0.0.2:443, sampled 1 in `interval`.
+fn v5_packet(count: u16, records: usize, interval: u16) -> Vec<u8> {
+    let mut b = Vec::new();
+    be16(&mut b, 5);
+    be16(&mut b, count);
+    be32(&mut b, 10_000); // sysUptime
+    be32(&mut b, 1_700_000_000); // unix secs
+    be32(&mut b, 0); // nsecs
+    be32(&mut b, 0); // sequence
+    b.extend_from_slice(&[0, 0]); // engine
+    be16(&mut b, interval);
+    for _ in 0..records {
+        be32(&mut b, 0x0A00_0001);
+        be32(&mut b, 0x0A00_0002);
+        b.extend_from_slice(&[0; 8]); // next hop, ifaces
+        be32(&mut b, 1); // packets
+        be32(&mut b, 100); // bytes
+        be32(&mut b, 9_000); // first
+        be32(&mut b, 9_500); // last
+        be16(&mut b, 40_000);
+        be16(&mut b, 443);
+        b.extend_from_slice(&[0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    }
+    b
+}
+
+/// A v9 packet: header, then the given flowsets, with the header count given.
+fn v9_packet(count: u16, sets: &[Vec<u8>]) -> Vec<u8> {
+    let mut b = Vec::new();
+    be16(&mut b, 9);
+    be16(&mut b, count);
+    be32(&mut b, 10_000);
+    be32(&mut b, 1_700_000_000);
+    be32(&mut b, 1);
+    be32(&mut b, 7); // source id
+    for s in sets {
+        b.extend_from_slice(s);
+    }
+    b
+}
+
+fn set(id: u16, body: &[u8]) -> Vec<u8> {
+    let mut b = Vec::new();
+    be16(&mut b, id);
+    be16(&mut b, (body.len() + 4) as u16);
+    b.extend_from_slice(body);
+    b
+}
+
+/// Template 256: IPv4 src (8), IPv4 dst (12), IN_BYTES (1, 4 bytes), LAST_SWITCHED (21).
+fn v9_template() -> Vec<u8> {
+    let mut t = Vec::new();
+    for v in [256u16, 4, 8, 4, 12, 4, 1, 4, 21, 4] {
+        be16(&mut t, v);
+    }
+    set(0, &t)
+}
+
+fn v9_data(bytes: u32) -> Vec<u8> {
+    let mut d = Vec::new();
+    be32(&mut d, 0x0A00_0001);
+    be32(&mut d, 0x0A00_0002);
+    be32(&mut d, bytes);
+    be32(&mut d, 9_000);
+    set(256, &d)
+}
+
+#[test]
+fn v5_records_are_decoded_and_sampling_scales_bytes() {
+    let mut decoder = Decoder::new(settings());
+    let mut sink = Collect::default();
+    let flows = decoder.decode(EXPORTER, &v5_packet(2, 2, 10), 0, &mut sink);
+    assert_eq!(flows, 2);
+    assert_eq!(sink.0[0].bytes, 1000);
+    assert_eq!(sink.0[0].end_ms, 1_700_000_000_000 - 500);
+    assert_eq!(sink.0[0].src_low, 0xFFFF_0A00_0001);
+    assert_eq!(decoder.counters[0].get(5, Counter::Flows), 2);
+}
+
+#[test]
+fn v5_count_beyond_the_datagram_is_counted_as_truncated() {
+    let mut decoder = Decoder::new(settings());
+    let flows = decoder.decode(EXPORTER, &v5_packet(3, 1, 0), 0, &mut Collect::default());
+    assert_eq!(flows, 1);
+    assert_eq!(decoder.counters[0].errors(5, DecodeError::DatagramTruncated), 1);
+}
+
+#[test]
+fn data_before_its_template_is_decoded_when_the_template_arrives() {
+    let mut decoder = Decoder::new(settings());
+    let mut sink = Collect::default();
+    assert_eq!(decoder.decode(EXPORTER, &v9_packet(1, &[v9_data(50)]), 0, &mut sink), 0);
+    assert_eq!(decoder.counters[0].get(9, Counter::SetsWaiting), 1);
+    assert_eq!(decoder.decode(EXPORTER, &v9_packet(1, &[v9_template()]), 1, &mut sink), 1);
+    assert_eq!(sink.0[0].bytes, 50);
+    assert_eq!(decoder.counters[0].get(9, Counter::SetsDecodedLate), 1);
+    assert_eq!(decoder.counters[0].get(9, Counter::SetsWaiting), 0);
+    assert_eq!(decoder.counters[0].errors(9, DecodeError::RecordCountMismatch), 0);
+}
+
+#[test]
+fn a_set_length_past_the_end_stops_the_datagram() {
+    let mut decoder = Decoder::new(settings());
+    let mut packet = v9_packet(2, &[v9_template(), v9_data(50)]);
+    let n = packet.len();
+    packet.truncate(n - 2);
+    assert_eq!(decoder.decode(EXPORTER, &packet, 0, &mut Collect::default()), 0);
+    assert_eq!(decoder.counters[0].errors(9, DecodeError::SetLengthPastEnd), 1);
+    assert_eq!(decoder.counters[0].errors(9, DecodeError::RecordCountMismatch), 1);
+}
+
+#[test]
+fn every_prefix_of_a_valid_datagram_is_decoded_without_a_fault() {
+    let packet = v9_packet(3, &[v9_template(), v9_data(1), v9_data(2)]);
+    let mut decoder = Decoder::new(settings());
+    for len in 0..=packet.len() {
+        decoder.decode(EXPORTER, &packet[..len], 0, &mut Collect::default());
+    }
+    assert_eq!(decoder.counters[0].errors(9, DecodeError::DecoderFault), 0);
+    assert_eq!(decoder.counters[0].errors(0, DecodeError::DatagramTooShort), 2);
+}
+
+#[test]
+fn expired_templates_are_counted_and_idle_exporters_forgotten() {
+    let mut decoder = Decoder::new(settings());
+    decoder.decode(EXPORTER, &v9_packet(1, &[v9_template()]), 0, &mut Collect::default());
+    decoder.expire(3_600_001);
+    assert_eq!(decoder.counters[0].get(9, Counter::TemplatesExpired), 1);
+    assert_eq!(decoder.exporter_count(), 0);
+}
+
+#[test]
+fn longest_prefix_wins_and_families_stay_apart() {
+    let mut rules = PrefixRules::new();
+    rules.put(0, 0xFFFF_0A00_0000, 8, 1);
+    rules.put(0, 0xFFFF_0A01_0000, 16, 2);
+    assert_eq!(rules.lookup(0, 0xFFFF_0A01_0203), 2);
+    assert_eq!(rules.lookup(0, 0xFFFF_0A02_0203), 1);
+    assert_eq!(rules.lookup(0, 0xFFFF_0B02_0203), -1);
+    assert_eq!(rules.lookup(0x2001_0db8 << 32, 1), -1);
+}
+
+#[test]
+fn the_service_port_side_is_the_server() {
+    let mut words = vec![0u64; 1024];
+    words[443 >> 6] |= 1 << (443 & 63);
+    let ports = ServicePorts::from_words(&words);
+    assert!(!ports.first_is_server((0, 1), 40_000, (0, 2), 443));
+    assert!(ports.first_is_server((0, 1), 443, (0, 2), 40_000));
+    assert!(ports.first_is_server((0, 1), 5000, (0, 2), 6000));
+    assert!(!ports.contains(-1));
+}
+
+#[test]
+fn the_table_sums_per_key_grows_and_drains_in_chunks() {
+    let mut table = AggregateTable::with_capacity(16);
+    for i in 0..1000u64 {
+        let key: [u64; KEY_WORDS] = [0, i % 100, 0, 0, 0, 0, 0, USED];
+        table.add(&key, 1, 2);
+    }
+    assert_eq!(table.len(), 100);
+    let mut out = vec![0u64; 7 * WORDS];
+    let mut rows = 0;
+    let mut tx = 0;
+    loop {
+        let n = table.drain_into(&mut out);
+        if n == 0 {
+            break;
+        }
+        rows += n;
+        tx += (0..n).map(|r| out[r * WORDS + 8]).sum::<u64>();
+    }
+    assert_eq!((rows, tx), (100, 1000));
+    assert_eq!(table.len(), 0);
+}
+
+#[test]
+fn sums_saturate_like_the_java_twin() {
+    assert_eq!(crate::table::saturating_add(i64::MAX, 1), i64::MAX);
+    assert_eq!(crate::table::saturating_add(0, -5), i64::MAX);
+    assert_eq!(crate::table::saturating_add(10, 5), 15);
+}
+
+#[test]
+fn ntp_timestamps_convert_to_epoch_millis() {
+    // 2024-01-01T00:00:00.5Z: NTP seconds 3_913_056_000, fraction one half.
+    assert_eq!(ntp_to_epoch_ms((3_913_056_000i64 << 32) | 0x8000_0000), 1_704_067_200_500);
+}
