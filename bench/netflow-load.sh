@@ -11,6 +11,8 @@
 #   --collectors "..."   any of flowagg nfcapd nfacctd (default: all three)
 #   --keep-going         run every rate even after a loss (default: a collector stops at its first loss)
 #   --work DIR           keep data, logs and totals here (default: a temporary directory, removed at the end)
+# Environment: SENDER_ARGS adds sender options (e.g. "--clients 200 --servers 20" for fewer distinct tuples);
+# FLOWAGG_* variables set by the caller reach the flowagg node (e.g. FLOWAGG_FLUSH_INTERVAL=10s).
 # Needs: java 25 (JAVA_HOME or PATH), python3, curl; nfcapd/nfdump and nfacctd/pmacct for those collectors
 # (Debian: apt-get install -y nfdump pmacct).
 #
@@ -49,6 +51,15 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+# Every collector asks for a large socket receive buffer; the kernel caps it at net.core.rmem_max. Raise the cap
+# (as root) so that no collector is limited by the default 4 MiB here. The kernel's own drop counter is reported.
+if [[ $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 0) -lt 67108864 ]]; then
+  sysctl -q -w net.core.rmem_max=67108864 2>/dev/null && echo "raised net.core.rmem_max to 64 MiB" >&2 \
+    || echo "net.core.rmem_max is $(cat /proc/sys/net/core/rmem_max): collectors may lose datagrams in the kernel" >&2
+fi
+udp_rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
+RCVBUF_ERRORS_BEFORE=$(udp_rcvbuf_errors)
 
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 [[ -f "$JAR" ]] || { echo "no jar at $JAR: build it with mvn -pl protocol,native-agg,node package" >&2; exit 2; }
@@ -107,7 +118,7 @@ fi
 send() {
   local port=$1 rate=$2 records=$3 hour=$4 totals=$5 summary
   summary=$("${SENDER[@]}" --target "127.0.0.1:$port" --version "$VERSION" --rate "$rate" --records "$records" \
-    --seed "$SEED" --hours "$HOURS" --first-hour "$hour" --totals "$totals" 2>&1 >/dev/null | tail -1)
+    --seed "$SEED" --hours "$HOURS" --first-hour "$hour" --totals "$totals" ${SENDER_ARGS:-} 2>&1 >/dev/null | tail -1)
   echo "$summary" >> "$WORK/sender.log"
   python3 -c 'import re,sys
 s = sys.argv[1]
@@ -141,7 +152,10 @@ wait_stable() {
 }
 
 record() { # collector rate achieved sent_bytes counted_bytes note
-  local lost=$(( $4 - $5 ))
+  local lost=$(( $4 - $5 )) kernel_drops
+  kernel_drops=$(( $(udp_rcvbuf_errors) - RCVBUF_ERRORS_BEFORE ))
+  RCVBUF_ERRORS_BEFORE=$(udp_rcvbuf_errors)
+  (( kernel_drops == 0 )) || set -- "$1" "$2" "$3" "$4" "$5" "${6:+$6; }$kernel_drops datagrams dropped by the kernel"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$lost" "$6" >> "$RESULTS"
   log "$1 @ $2/s (achieved $3/s): sent $4 bytes, counted $5, lost $lost ${6:+($6)}"
   [[ "$lost" == 0 ]]

@@ -1,7 +1,9 @@
 package dev.flowagg.node;
 
 import com.typesafe.config.Config;
+import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.node.http.Readiness;
+import dev.flowagg.node.ingest.NetflowIngest;
 import dev.flowagg.node.settings.ActorSystemName;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
@@ -23,6 +25,7 @@ public record FlowaggNode(
     Config config = NodeConfig.load(overrides);
     NodeSettings settings = NodeSettings.from(config);
     Classification classification = Classification.load(settings);
+    FlowKernel kernel = NetflowIngest.kernelFor(settings.ingest(), classification);
     log.info("storage: {}", settings.database());
     var migrated = SchemaMigration.migrate(settings.database());
     if (migrated.migrationsExecuted > 0) {
@@ -31,7 +34,7 @@ public record FlowaggNode(
     Readiness readiness = new Readiness();
     CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
     ActorSystem<Void> system =
-        ActorSystem.create(Guardian.create(settings, classification, readiness, binding), ActorSystemName.NAME, config);
+        ActorSystem.create(Guardian.create(settings, classification, kernel, readiness, binding), ActorSystemName.NAME, config);
     return new FlowaggNode(settings, system, binding, readiness);
   }
 

@@ -1,5 +1,6 @@
 package dev.flowagg.node;
 
+import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.node.aggregate.FlowAggregate;
 import dev.flowagg.node.aggregate.FlowReader;
 import dev.flowagg.node.aggregate.FlowWriter;
@@ -43,6 +44,7 @@ public final class Guardian {
   public static Behavior<Void> create(
       NodeSettings settings,
       Classification classification,
+      FlowKernel kernel,
       Readiness readiness,
       CompletableFuture<ServerBinding> binding) {
     return Behaviors.setup(
@@ -62,7 +64,7 @@ public final class Guardian {
 
           FlowWriter writer = new FlowWriter(system, settings.requestTimeout());
           BatchWrites writes = new BatchWrites(writer, settings, Materializer.matFromSystem(system));
-          IngestStatus ingest = NetflowIngest.start(ctx, settings.ingest(), classification, writer);
+          IngestStatus ingest = NetflowIngest.start(ctx, settings.ingest(), kernel, writer);
           Route routes =
               new AllDirectives() {}.concat(
                   new FlowRoutes(

@@ -36,7 +36,7 @@ public final class Main implements Callable<Integer> {
       FlowaggNode node;
       try {
         node = FlowaggNode.start(ConfigFactory.empty());
-      } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+      } catch (IllegalArgumentException | IllegalStateException | com.typesafe.config.ConfigException e) {
         System.err.println("flowagg: cannot start: " + e.getMessage());
         return 1;
       }

@@ -1,5 +1,6 @@
 package dev.flowagg.node.http;
 
+import dev.flowagg.nativeagg.KernelTimings;
 import dev.flowagg.node.ingest.IngestCounters;
 import dev.flowagg.node.ingest.IngestStatus;
 import dev.flowagg.protocol.netflow.ExporterStats;
@@ -54,6 +55,15 @@ public final class IngestRoutes extends AllDirectives {
             "deliveries_in_flight", c.deliveriesInFlight.get(),
             "delivery_retries", c.deliveryRetries.get(),
             "entries_refused_overflow", c.entriesRefusedOverflow.get()));
+    KernelTimings timings = status.timings().get();
+    if (timings != null) {
+      Map<String, Object> latency = new LinkedHashMap<>();
+      latency.put("calls", timings.calls());
+      latency.put("mean_ns", Math.round(timings.meanNanos()));
+      latency.put("p50_ns_at_most", timings.quantileUpperBoundNanos(0.5));
+      latency.put("p99_ns_at_most", timings.quantileUpperBoundNanos(0.99));
+      body.put("kernel_call_latency", latency);
+    }
     List<Map<String, Object>> exporters =
         status.exporters().get().stream().map(IngestRoutes::exporter).toList();
     body.put("exporters", exporters);

@@ -1,6 +1,7 @@
 package dev.flowagg.node.ingest;
 
 import dev.flowagg.nativeagg.FlowKernel;
+import dev.flowagg.nativeagg.KernelTimings;
 import dev.flowagg.protocol.netflow.ExporterStats;
 import java.util.List;
 import java.util.function.Supplier;
@@ -8,9 +9,9 @@ import java.util.function.Supplier;
 /** What {@code GET /ingest/stats} shows: the listener, the kernel in use, and the counters. */
 public record IngestStatus(
     boolean enabled, int port, FlowKernel.Kind kernel, IngestCounters counters,
-    Supplier<List<ExporterStats>> exporters) {
+    Supplier<List<ExporterStats>> exporters, Supplier<KernelTimings> timings) {
 
   public static IngestStatus disabled() {
-    return new IngestStatus(false, 0, null, new IngestCounters(), List::of);
+    return new IngestStatus(false, 0, null, new IngestCounters(), List::of, () -> null);
   }
 }

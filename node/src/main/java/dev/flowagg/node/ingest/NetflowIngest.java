@@ -1,9 +1,10 @@
 package dev.flowagg.node.ingest;
 
 import dev.flowagg.nativeagg.FlowKernel;
-import dev.flowagg.nativeagg.JavaFlowKernel;
+import dev.flowagg.nativeagg.FlowKernels;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import dev.flowagg.node.settings.IngestSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,18 +22,30 @@ public final class NetflowIngest {
 
   private NetflowIngest() {}
 
+  /** The kernel the settings ask for (FLOWAGG_NATIVE), made before the node starts so {@code on} can stop it. */
+  public static FlowKernel kernelFor(IngestSettings settings, Classification classification) {
+    if (!settings.enabled()) {
+      return null;
+    }
+    FlowKernel kernel = FlowKernels.create(settings.kernel(), settings.decoderSettings(), classification.rules());
+    log.info("NetFlow decode-and-aggregate kernel: {} (FLOWAGG_NATIVE={})", kernel.kind().label(),
+        settings.kernel().name().toLowerCase(java.util.Locale.ROOT));
+    return kernel;
+  }
+
   public static IngestStatus start(
-      ActorContext<?> ctx, IngestSettings settings, Classification classification, FlowWriter writer) {
+      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer) {
     if (!settings.enabled()) {
       log.info("NetFlow/IPFIX listener disabled (FLOWAGG_NETFLOW_PORT=0)");
       return IngestStatus.disabled();
     }
     IngestCounters counters = new IngestCounters();
     BatchPool pool = new BatchPool(settings.batches(), settings.batchDatagrams(), settings.batchBytes());
-    FlowKernel kernel = new JavaFlowKernel(settings.decoderSettings(), classification.rules());
-    log.info("NetFlow kernel: {}", kernel.kind().label());
     ActorRef<IngestActor.Command> actor =
-        ctx.spawn(IngestActor.create(kernel, pool, writer, settings, counters), "netflow-ingest");
+        ctx.spawn(
+            IngestActor.create(kernel, pool, writer, settings, counters),
+            "netflow-ingest",
+            DispatcherSelector.fromConfig("flowagg-ingest-dispatcher"));
     UdpReceiver receiver;
     try {
       receiver =
@@ -51,6 +64,6 @@ public final class NetflowIngest {
               receiver.close();
               return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
             });
-    return new IngestStatus(true, receiver.port(), kernel.kind(), counters, kernel::stats);
+    return new IngestStatus(true, receiver.port(), kernel.kind(), counters, kernel::stats, kernel::timings);
   }
 }

@@ -1,6 +1,7 @@
 package dev.flowagg.node.settings;
 
 import com.typesafe.config.Config;
+import dev.flowagg.nativeagg.NativeMode;
 import dev.flowagg.protocol.netflow.DecoderSettings;
 import dev.flowagg.protocol.netflow.SamplingMode;
 import java.time.Duration;
@@ -11,6 +12,7 @@ public record IngestSettings(
     String netflowHost,
     int netflowPort,
     int receiveBufferBytes,
+    NativeMode kernel,
     SamplingMode sampling,
     Duration templateLifetime,
     Duration flushInterval,
@@ -38,6 +40,7 @@ public record IngestSettings(
         c.getString("netflow-host"),
         c.getInt("netflow-port"),
         (int) c.getBytes("receive-buffer-bytes").longValue(),
+        NativeMode.parse(c.getString("native")),
         SamplingMode.valueOf(sampling),
         c.getDuration("template-lifetime"),
         c.getDuration("flush-interval"),
