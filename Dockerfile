@@ -4,21 +4,19 @@
 # 1. The native decode-and-aggregate kernel (no external crates: builds offline).
 FROM rust:1-bookworm AS native
 WORKDIR /src/native-agg
-COPY native-agg/ ./
-RUN if [ -f Cargo.toml ]; then cargo build --release --offline --locked; else mkdir -p target/release; fi
+COPY native-agg/Cargo.toml native-agg/Cargo.lock ./
+COPY native-agg/src/main/rust/ src/main/rust/
+RUN cargo build --release --offline --locked
 
-# 2. The fat jar. The kernel built above is packaged into it; cargo itself is not needed here.
+# 2. The fat jar, with the kernel built above placed where the jar carries it (native/<os>-<arch>/).
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
-COPY pom.xml ./
-COPY protocol/pom.xml protocol/
-COPY native-agg/pom.xml native-agg/
-COPY node/pom.xml node/
-COPY bench/pom.xml bench/
-RUN mvn -B -q -ntp dependency:go-offline -DexcludeReactor=true || true
 COPY . .
-COPY --from=native /src/native-agg/target/release/ native-agg/target/release/
-RUN mvn -B -q -ntp package -DskipTests -Dnative.skip=true
+COPY --from=native /src/native-agg/target/release/libflowagg_kernel.so /tmp/libflowagg_kernel.so
+RUN platform="linux-$(uname -m | sed 's/amd64/x86_64/; s/arm64/aarch64/')" \
+  && mkdir -p "native-agg/target/classes/native/$platform" \
+  && cp /tmp/libflowagg_kernel.so "native-agg/target/classes/native/$platform/" \
+  && mvn -B -q -ntp package -DskipTests -Dnative.skip=true
 
 # 3. The runtime.
 FROM eclipse-temurin:25-jre
