@@ -230,7 +230,12 @@ impl RecordDecoder {
             dst_high,
             dst_low,
             src_port: f.get_or(Role::SourcePort, 0) as i32,
-            dst_port: f.get_or(Role::DestinationPort, 0) as i32,
+            // Cisco's v5 convention, kept by nfdump and pmacct for v9/IPFIX: ICMP type and code as destination port.
+            dst_port: if f.has(Role::DestinationPort) {
+                f.get(Role::DestinationPort)
+            } else {
+                f.get_or(Role::IcmpTypeCode, 0)
+            } as i32,
             bytes,
             reverse_bytes: reverse,
             end_ms,
