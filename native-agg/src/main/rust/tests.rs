@@ -270,3 +270,20 @@ fn icmp_type_and_code_are_the_destination_port_when_there_is_none() {
     assert_eq!(decoder.decode(EXPORTER, &v9_packet(4, &sets), 0, &mut sink), 2);
     assert_eq!((sink.0[0].dst_port, sink.0[1].dst_port), (771, 53));
 }
+
+#[test]
+fn a_zero_absolute_end_time_counts_as_absent() {
+    // Template 260: IPv4 src, dst, IN_BYTES, flowEndMilliseconds (153) filled with zeros.
+    let mut t = Vec::new();
+    for v in [260u16, 4, 8, 4, 12, 4, 1, 4, 153, 8] {
+        be16(&mut t, v);
+    }
+    let mut d = Vec::new();
+    be32(&mut d, 0x0A00_0001);
+    be32(&mut d, 0x0A00_0002);
+    be32(&mut d, 50);
+    d.extend_from_slice(&[0; 8]);
+    let mut sink = Collect::default();
+    Decoder::new(settings()).decode(EXPORTER, &v9_packet(2, &[set(0, &t), set(260, &d)]), 0, &mut sink);
+    assert_eq!(sink.0[0].end_ms, 1_700_000_000_000);
+}
