@@ -76,6 +76,7 @@ impl Decoder {
                     scratch,
                     sink,
                     records_seen: 0,
+                    non_flow_records_seen: 0,
                     template_missing: false,
                     flows: 0,
                 };

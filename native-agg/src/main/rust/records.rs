@@ -130,8 +130,8 @@ impl RecordDecoder {
         if !t.variable {
             let length = t.record_length;
             let mut count = end / length;
-            if length < 4 {
-                count = without_padding(b, length, count);
+            if cx.version == 9 && length < 4 {
+                count = without_v9_padding(b, length, count);
             }
             let mut base = 0;
             while out.records < count {
@@ -230,7 +230,12 @@ impl RecordDecoder {
             dst_high,
             dst_low,
             src_port: f.get_or(Role::SourcePort, 0) as i32,
-            dst_port: f.get_or(Role::DestinationPort, 0) as i32,
+            // Cisco's v5 convention, kept by nfdump and pmacct for v9/IPFIX: ICMP type and code as destination port.
+            dst_port: if f.has(Role::DestinationPort) {
+                f.get(Role::DestinationPort)
+            } else {
+                f.get_or(Role::IcmpTypeCode, 0)
+            } as i32,
             bytes,
             reverse_bytes: reverse,
             end_ms,
@@ -255,8 +260,9 @@ fn scale(count: i64, rate: f64) -> i64 {
     (count as f64 * rate).round_ties_even() as i64
 }
 
-/// RFC 3954 §5.3: all-zero records lying wholly in the last 3 bytes of a set are taken to be padding.
-fn without_padding(b: &[u8], length: usize, mut count: usize) -> usize {
+/// RFC 3954 §5.3: all-zero records lying wholly in the last 3 bytes of a set are taken to be padding. (IPFIX padding
+/// is shorter than any record, RFC 7011 §3.3.1, so it needs no such guess.)
+fn without_v9_padding(b: &[u8], length: usize, mut count: usize) -> usize {
     let end = b.len();
     while count > 0 {
         let last = (count - 1) * length;
@@ -286,18 +292,20 @@ pub fn ntp_to_epoch_ms(ntp: i64) -> i64 {
     (seconds - 2_208_988_800) * 1000 + ((fraction * 1000) as u64 >> 32) as i64
 }
 
-/// The end time of one record from its most precise field; the export time when it carries none.
+/// The end time of one record from its most precise field; the export time when it carries none. An absolute time of
+/// 0 counts as absent: exporters fill fields they do not measure with zeros.
 fn end_time(f: &RecordFields, cx: SetContext, domain: &DomainState) -> i64 {
-    if f.has(Role::EndMilliseconds) {
+    let is_set = |r: Role| f.has(r) && f.get(r) != 0;
+    if is_set(Role::EndMilliseconds) {
         return f.get(Role::EndMilliseconds);
     }
-    if f.has(Role::EndNanoseconds) {
+    if is_set(Role::EndNanoseconds) {
         return ntp_to_epoch_ms(f.get(Role::EndNanoseconds));
     }
-    if f.has(Role::EndMicroseconds) {
+    if is_set(Role::EndMicroseconds) {
         return ntp_to_epoch_ms(f.get(Role::EndMicroseconds));
     }
-    if f.has(Role::EndSeconds) {
+    if is_set(Role::EndSeconds) {
         return f.get(Role::EndSeconds).wrapping_mul(1000);
     }
     if f.has(Role::EndDeltaMicroseconds) {

@@ -14,6 +14,8 @@ pub enum Role {
     DestinationIpv6,
     SourcePort,
     DestinationPort,
+    /// ICMP type · 256 + code; reported as the destination port when the record has none, as v5 does.
+    IcmpTypeCode,
     Protocol,
     Octets,
     Packets,
@@ -35,7 +37,7 @@ pub enum Role {
     SamplingPacketSpace,
 }
 
-pub const ROLES: usize = 25;
+pub const ROLES: usize = 26;
 
 impl Role {
     #[inline]
@@ -65,6 +67,8 @@ impl Role {
             28 => Role::DestinationIpv6,
             7 => Role::SourcePort,
             11 => Role::DestinationPort,
+            // v9 ICMP_TYPE (IPv4) and IPFIX icmpTypeCodeIPv6: type · 256 + code.
+            32 | 139 => Role::IcmpTypeCode,
             4 => Role::Protocol,
             1 => Role::Octets,
             2 => Role::Packets,

@@ -31,6 +31,8 @@ pub struct Datagram<'a, S: FlowSink> {
     pub sink: &'a mut S,
     /// Records in this datagram, templates included (RFC 3954 §5.1 count); late ones are not.
     pub records_seen: i64,
+    /// Template, options template and options data records among `records_seen`.
+    pub non_flow_records_seen: i64,
     pub template_missing: bool,
     pub flows: i64,
 }
@@ -60,8 +62,10 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
         self.export_ms = u32_at(b, 8) as i64 * 1000;
         self.domain_id = u32_at(b, 16);
         self.decode_sets(b, V9_HEADER, b.len());
-        // Records of sets still waiting for their template cannot be counted yet.
-        if !self.template_missing && self.records_seen != count {
+        // Records of sets still waiting for their template cannot be counted yet. RFC 3954 §5.1 counts template records
+        // too, but softflowd counts flow records only; either reading is accepted.
+        let flow_records = self.records_seen - self.non_flow_records_seen;
+        if !self.template_missing && self.records_seen != count && flow_records != count {
             self.error(DecodeError::RecordCountMismatch);
         }
         self.flows
@@ -145,13 +149,16 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
             return;
         }
         let (export_ms, uptime_ms) = (self.export_ms, self.uptime_ms);
-        self.records_seen += self.decode_records(key, body, export_ms, uptime_ms) as i64;
+        let (records, options) = self.decode_records(key, body, export_ms, uptime_ms);
+        self.records_seen += records as i64;
+        self.non_flow_records_seen += options;
     }
 
-    fn decode_records(&mut self, key: u64, body: &[u8], export_ms: i64, uptime_ms: i64) -> usize {
+    /// Returns the records read and, among them, the options records.
+    fn decode_records(&mut self, key: u64, body: &[u8], export_ms: i64, uptime_ms: i64) -> (usize, i64) {
         let ExporterState { templates, domains, .. } = &mut *self.state;
         let Some(t) = templates.map.get(&key) else {
-            return 0;
+            return (0, 0);
         };
         let domain = domains.entry((self.version as u64) << 32 | self.domain_id).or_default();
         let cx = SetContext { version: self.version, export_ms, uptime_ms, apply_sampling: self.settings.apply_sampling };
@@ -162,7 +169,7 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
         if out.truncated {
             self.error(DecodeError::RecordTruncated);
         }
-        out.records
+        (out.records, out.options)
     }
 
     /// Stores the template in the definition, refreshing it when unchanged, then decodes data that waited for it.
@@ -227,6 +234,7 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
             let template_id = u16_at(b, p);
             let field_count = u16_at(b, p + 2) as usize;
             self.records_seen += 1;
+            self.non_flow_records_seen += 1;
             if template_id < 256 {
                 self.error(DecodeError::TemplateIdReserved);
                 return;
@@ -248,6 +256,7 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
             let scope_length = u16_at(b, p + 2) as usize;
             let option_length = u16_at(b, p + 4) as usize;
             self.records_seen += 1;
+            self.non_flow_records_seen += 1;
             if template_id < 256 {
                 self.error(DecodeError::TemplateIdReserved);
                 return;

@@ -226,3 +226,64 @@ fn ntp_timestamps_convert_to_epoch_millis() {
     // 2024-01-01T00:00:00.5Z: NTP seconds 3_913_056_000, fraction one half.
     assert_eq!(ntp_to_epoch_ms((3_913_056_000i64 << 32) | 0x8000_0000), 1_704_067_200_500);
 }
+
+#[test]
+fn v9_count_of_all_records_or_of_flow_records_only_is_accepted() {
+    // Options template 257: scope system (1), then SAMPLING_INTERVAL (34); one options data record of it.
+    let mut o = Vec::new();
+    for v in [257u16, 4, 4, 1, 4, 34, 4] {
+        be16(&mut o, v);
+    }
+    let mut od = Vec::new();
+    be32(&mut od, 0);
+    be32(&mut od, 1);
+    let sets = [v9_template(), set(1, &o), set(257, &od), v9_data(50)];
+    // RFC 3954 counts all 4 records; softflowd counts the 1 flow record; anything else is a mismatch.
+    for (count, mismatches) in [(4, 0), (1, 0), (2, 1), (3, 1)] {
+        let mut decoder = Decoder::new(settings());
+        assert_eq!(decoder.decode(EXPORTER, &v9_packet(count, &sets), 0, &mut Collect::default()), 1);
+        assert_eq!(decoder.counters[0].errors(9, DecodeError::RecordCountMismatch), mismatches, "count {count}");
+    }
+}
+
+#[test]
+fn icmp_type_and_code_are_the_destination_port_when_there_is_none() {
+    // Template 258: IPv4 src, dst, IN_BYTES, ICMP_TYPE (32); template 259 adds L4_DST_PORT (11) and reads 139.
+    let mut t = Vec::new();
+    for v in [258u16, 4, 8, 4, 12, 4, 1, 4, 32, 2, 259, 5, 8, 4, 12, 4, 1, 4, 139, 2, 11, 2] {
+        be16(&mut t, v);
+    }
+    let record = |with_port: bool| {
+        let mut d = Vec::new();
+        be32(&mut d, 0x0A00_0001);
+        be32(&mut d, 0x0A00_0002);
+        be32(&mut d, 84);
+        be16(&mut d, 3 * 256 + 3); // destination unreachable, port unreachable
+        if with_port {
+            be16(&mut d, 53);
+        }
+        d
+    };
+    let sets = [set(0, &t), set(258, &record(false)), set(259, &record(true))];
+    let mut decoder = Decoder::new(settings());
+    let mut sink = Collect::default();
+    assert_eq!(decoder.decode(EXPORTER, &v9_packet(4, &sets), 0, &mut sink), 2);
+    assert_eq!((sink.0[0].dst_port, sink.0[1].dst_port), (771, 53));
+}
+
+#[test]
+fn a_zero_absolute_end_time_counts_as_absent() {
+    // Template 260: IPv4 src, dst, IN_BYTES, flowEndMilliseconds (153) filled with zeros.
+    let mut t = Vec::new();
+    for v in [260u16, 4, 8, 4, 12, 4, 1, 4, 153, 8] {
+        be16(&mut t, v);
+    }
+    let mut d = Vec::new();
+    be32(&mut d, 0x0A00_0001);
+    be32(&mut d, 0x0A00_0002);
+    be32(&mut d, 50);
+    d.extend_from_slice(&[0; 8]);
+    let mut sink = Collect::default();
+    Decoder::new(settings()).decode(EXPORTER, &v9_packet(2, &[set(0, &t), set(260, &d)]), 0, &mut sink);
+    assert_eq!(sink.0[0].end_ms, 1_700_000_000_000);
+}
