@@ -25,6 +25,9 @@ public final class FlowWriter {
   /** Nothing was applied: a total would overflow. */
   public record Refused(String error, List<Problem> details) implements Outcome {}
 
+  /** Entity asks one write keeps in flight at most (see {@link BoundedAsks}). */
+  private static final int ASK_WINDOW = 512;
+
   private final ClusterSharding sharding;
   private final Duration timeout;
 
@@ -88,24 +91,21 @@ public final class FlowWriter {
 
   /** Asks every tuple entity of the batch; completes with the first overflow reported, or null when all are done. */
   private CompletableFuture<OverflowAt> askAll(WriteBatch batch, RequestFor request) {
-    List<CompletableFuture<OverflowAt>> asks = new ArrayList<>(batch.byTuple().size());
-    for (Map.Entry<FlowKey, List<HourDelta>> e : batch.byTuple().entrySet()) {
-      FlowKey key = e.getKey();
-      asks.add(
-          entity(key)
-              .ask(request.apply(key, e.getValue()), timeout)
-              .toCompletableFuture()
-              .thenApply(
-                  reply ->
-                      switch (reply) {
-                        case FlowAggregate.Done d -> null;
-                        case FlowAggregate.Overflow o -> new OverflowAt(key, o);
-                      }));
-    }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-        .thenApply(
-            v -> asks.stream().map(CompletableFuture::join).filter(o -> o != null).findFirst().orElse(null));
+    return BoundedAsks.inWindow(
+            List.copyOf(batch.byTuple().entrySet()),
+            ASK_WINDOW,
+            (Map.Entry<FlowKey, List<HourDelta>> e) ->
+                entity(e.getKey())
+                    .ask(request.apply(e.getKey(), e.getValue()), timeout)
+                    .thenApply(
+                        reply ->
+                            switch (reply) {
+                              case FlowAggregate.Done d -> (OverflowAt) null;
+                              case FlowAggregate.Overflow o -> new OverflowAt(e.getKey(), o);
+                            }))
+        .thenApply(all -> all.stream().filter(o -> o != null).findFirst().orElse(null));
   }
+
 
   private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<FlowAggregate.Command> entity(FlowKey key) {
     return sharding.entityRefFor(FlowAggregate.TYPE_KEY, key.entityId());
