@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * concurrent clients, reports records/s accepted, then checks the totals and measures GET latency on one hour.
  *
  * <p>Usage: {@code java -cp bench/target/flowagg-bench.jar dev.flowagg.bench.HttpLoad [key=value ...]} with keys
- * {@code target} (http://127.0.0.1:8080), {@code records} (total records to POST, 1000000), {@code batch} (1000),
+ * {@code target} (http://127.0.0.1:8080; several, comma-separated, spread the clients over a cluster's nodes), {@code records} (total records to POST, 1000000), {@code batch} (1000),
  * {@code tuples} (1000), {@code hours} (4), {@code clients} (8), {@code getHourTuples} (10000: tuples loaded into the
  * hour whose GET latency is measured), {@code gets} (200).
  */
@@ -31,7 +31,9 @@ public final class HttpLoad {
       int eq = a.indexOf('=');
       opts.put(a.substring(0, eq), a.substring(eq + 1));
     }
-    String target = opts.getOrDefault("target", "http://127.0.0.1:8080");
+    // Several comma-separated targets (the nodes of a cluster): client c posts to target c mod n.
+    String[] targets = opts.getOrDefault("target", "http://127.0.0.1:8080").split(",");
+    String target = targets[0];
     long records = Long.parseLong(opts.getOrDefault("records", "1000000"));
     int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
     int tuples = Integer.parseInt(opts.getOrDefault("tuples", "1000"));
@@ -50,11 +52,12 @@ public final class HttpLoad {
 
     System.out.printf(
         "POST %d records in batches of %d over %d tuples x %d hours, %d clients -> %s%n",
-        records, batch, tuples, hours, clients, target);
+        records, batch, tuples, hours, clients, String.join(",", targets));
     long t0 = System.nanoTime();
     try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
       List<Future<?>> fs = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
+        String clientTarget = targets[c % targets.length];
         fs.add(
             pool.submit(
                 () -> {
@@ -82,7 +85,7 @@ public final class HttpLoad {
                           .append('}');
                     }
                     sb.append(']');
-                    if (post(http, target, sb.toString())) {
+                    if (post(http, clientTarget, sb.toString())) {
                       accepted.addAndGet(batch);
                       synchronized (expectedTx) {
                         for (int i = 0; i < batch; i++) {

@@ -57,6 +57,16 @@ class ClusterIT {
       }
       String view = cluster.node(1).http.get("/cluster").body();
       assertThat(view.split("\"FlowAggregate\":0", -1).length - 1).as("flow entities live on several nodes").isLessThan(2);
+
+      // An hour with 8 000 tuples of long names: its index answers in pages that each fit one remote message.
+      String longName = "service-with-a-rather-long-name-".repeat(6);
+      for (int b = 0; b < 8; b++) {
+        assertThat(cluster.nodes.get(b % 3).http.postJson("/flows", batch(longName + b + "-", 1000, 1, 330)).statusCode())
+            .isEqualTo(200);
+      }
+      String big = cluster.node(3).http.get("/flows?hour=330").body();
+      assertThat(big.split("\"hour\":330", -1)).hasSize(8001);
+      assertThat(cluster.node(2).http.get("/flows?hour=330").body()).isEqualTo(big);
     }
   }
 

@@ -11,6 +11,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /** Reads one hour: its index lists the tuples, then only those tuples' entities are asked for their totals. */
 public final class FlowReader {
 
+  /** Entity asks one read keeps in flight at most: a cold hour recovers its entities without a storm. */
+  private static final int READ_WINDOW = 2048;
+
   private final ClusterSharding sharding;
   private final Duration timeout;
 
@@ -21,27 +24,35 @@ public final class FlowReader {
 
   /** The totals of every tuple active in {@code hour}, sorted by {@link FlowKey#ORDER}. */
   public CompletionStage<List<HourTotals>> readHour(long hour) {
+    return tuplesOf(hour, 0, new ArrayList<>()).thenCompose(keys -> totalsOf(keys, hour));
+  }
+
+  /** Every tuple of the hour, page by page (a page fits one remote message). */
+  private CompletionStage<List<FlowKey>> tuplesOf(long hour, int from, List<FlowKey> gathered) {
     return sharding
         .entityRefFor(HourIndex.TYPE_KEY, HourIndex.entityId(hour))
-        .ask(HourIndex.ListTuples::new, timeout)
-        .thenCompose(tuples -> totalsOf(tuples.keys(), hour));
+        .<HourIndex.Tuples>ask(replyTo -> new HourIndex.ListTuples(from, replyTo), timeout)
+        .thenCompose(
+            page -> {
+              gathered.addAll(page.keys());
+              return page.next() < 0
+                  ? CompletableFuture.completedFuture(gathered)
+                  : tuplesOf(hour, page.next(), gathered);
+            });
   }
 
   private CompletableFuture<List<HourTotals>> totalsOf(List<FlowKey> keys, long hour) {
-    List<CompletableFuture<HourTotals>> asks = new ArrayList<>(keys.size());
-    for (FlowKey key : keys) {
-      asks.add(
-          sharding
-              .entityRefFor(FlowAggregate.TYPE_KEY, key.entityId())
-              .<HourTotals>ask(replyTo -> new FlowAggregate.GetHour(hour, replyTo), timeout)
-              .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+    return BoundedAsks.inWindow(
+            keys,
+            READ_WINDOW,
+            (FlowKey key) ->
+                sharding
+                    .entityRefFor(FlowAggregate.TYPE_KEY, key.entityId())
+                    .<HourTotals>ask(replyTo -> new FlowAggregate.GetHour(hour, replyTo), timeout))
         .thenApply(
-            v -> {
-              List<HourTotals> out = new ArrayList<>(asks.size());
-              for (CompletableFuture<HourTotals> a : asks) {
-                HourTotals t = a.join();
+            all -> {
+              List<HourTotals> out = new ArrayList<>(all.size());
+              for (HourTotals t : all) {
                 // An index entry whose write never committed has no totals: not a row.
                 if (t.present()) {
                   out.add(t);

@@ -56,12 +56,16 @@ public final class FlowWriter {
     batch
         .tuplesByHour()
         .forEach(
-            (hour, keys) ->
+            (hour, keys) -> {
+              // Chunks fit one remote message each; the index may take them in any order.
+              for (List<FlowKey> chunk : MessageSize.chunks(keys)) {
                 asks.add(
                     sharding
                         .entityRefFor(HourIndex.TYPE_KEY, HourIndex.entityId(hour))
-                        .<HourIndex.Registered>ask(replyTo -> new HourIndex.Register(keys, replyTo), timeout)
-                        .toCompletableFuture()));
+                        .<HourIndex.Registered>ask(replyTo -> new HourIndex.Register(chunk, replyTo), timeout)
+                        .toCompletableFuture());
+              }
+            });
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new));
   }
 

@@ -3,7 +3,7 @@ package dev.flowagg.node.aggregate;
 import dev.flowagg.node.CborSerializable;
 import dev.flowagg.node.settings.NodeSettings.AggregateSettings;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -33,14 +33,14 @@ public final class HourIndex
   /** Add these tuples (those already listed are ignored); replies once they are stored. */
   public record Register(List<FlowKey> keys, ActorRef<Registered> replyTo) implements Command {}
 
-  /** List every tuple of the hour. */
-  public record ListTuples(ActorRef<Tuples> replyTo) implements Command {}
+  /** List the hour's tuples from position {@code from} on, as many as fit one message. */
+  public record ListTuples(int from, ActorRef<Tuples> replyTo) implements Command {}
 
   /** The answer to {@link Register}. */
   public record Registered() implements CborSerializable {}
 
-  /** The answer to {@link ListTuples}. */
-  public record Tuples(List<FlowKey> keys) implements CborSerializable {}
+  /** The answer to {@link ListTuples}: a page of tuples and where the next page starts, -1 after the last. */
+  public record Tuples(List<FlowKey> keys, int next) implements CborSerializable {}
 
   /** The one event: tuples seen for the first time in this hour. */
   public record TuplesAdded(List<FlowKey> keys) implements CborSerializable {}
@@ -82,7 +82,7 @@ public final class HourIndex
                         ? Effect().reply(r.replyTo(), new Registered())
                         : Effect().persist(new TuplesAdded(fresh)).thenReply(r.replyTo(), s -> new Registered());
                   }
-                  case ListTuples l -> Effect().reply(l.replyTo(), new Tuples(List.copyOf(state.keys)));
+                  case ListTuples l -> Effect().reply(l.replyTo(), state.page(l.from()));
                 });
   }
 
@@ -92,7 +92,7 @@ public final class HourIndex
         .forAnyState()
         .onAnyEvent(
             (state, event) -> {
-              state.keys.addAll(event.keys());
+              state.add(event.keys());
               return state;
             });
   }
@@ -107,21 +107,46 @@ public final class HourIndex
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return new Snapshot(List.copyOf(state.keys));
+        return new Snapshot(List.copyOf(state.order));
       }
 
       @Override
       public State fromJournal(Object from) {
         State state = new State();
-        state.keys.addAll(((Snapshot) from).keys());
+        state.add(((Snapshot) from).keys());
         return state;
       }
     };
   }
 
-  /** The tuples of the hour. Mutable, never leaves the entity. */
+  /** The tuples of the hour, in the order they arrived. Mutable, never leaves the entity. */
   public static final class State {
-    private final LinkedHashSet<FlowKey> keys = new LinkedHashSet<>();
+    private final HashSet<FlowKey> keys = new HashSet<>();
+    private final List<FlowKey> order = new ArrayList<>();
+
+    void add(List<FlowKey> fresh) {
+      for (FlowKey k : fresh) {
+        if (keys.add(k)) {
+          order.add(k);
+        }
+      }
+    }
+
+    /** Tuples from position {@code from}, as many as fit one remote message. */
+    Tuples page(int from) {
+      List<FlowKey> page = new ArrayList<>();
+      int bytes = 0;
+      int i = Math.max(0, from);
+      for (; i < order.size(); i++) {
+        int size = MessageSize.estimate(order.get(i));
+        if (!page.isEmpty() && bytes + size > MessageSize.MAX_TUPLE_BYTES) {
+          break;
+        }
+        page.add(order.get(i));
+        bytes += size;
+      }
+      return new Tuples(page, i < order.size() ? i : -1);
+    }
 
     List<FlowKey> unknownOf(List<FlowKey> candidates) {
       List<FlowKey> fresh = new ArrayList<>();
