@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flowagg.nativeagg.DatagramBatch;
 import dev.flowagg.nativeagg.JavaFlowKernel;
+import dev.flowagg.node.cli.SendCommand;
 import dev.flowagg.node.testing.InProcessNode;
 import dev.flowagg.node.testing.NodeProcess;
 import dev.flowagg.protocol.classify.ClassificationRules;
@@ -17,6 +18,8 @@ import dev.flowagg.protocol.netflow.encode.FlowSpec;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,6 +162,27 @@ class NetflowIngestTest {
     String stats = node.http.get("/ingest/stats").body();
     assertThat(stats).contains("\"exporter\":\"127.0.0.2\"").contains("\"decode_errors\":");
     assertThat(node.http.get("/health/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void whatTheSendCommandSentIsWhatGetShows() throws Exception {
+    Path totals = Files.createTempFile("sent", ".json");
+    int exit =
+        new CommandLine(new SendCommand())
+            .execute(
+                "--target", "127.0.0.1:" + netflowPort, "--version", "9", "--rate", "20000", "--records", "20000",
+                "--seed", "5", "--hours", "2", "--first-hour", "482500", "--clients", "40", "--servers", "8",
+                "--totals", totals.toString());
+    assertThat(exit).isZero();
+    List<String> rows = Files.readAllLines(totals).stream().filter(l -> l.startsWith("{")).map(l -> l.replaceAll(",$", "")).toList();
+    for (long hour = 482500; hour <= 482501; hour++) {
+      String suffix = "\"hour\":" + hour + "}";
+      String expected = "[" + String.join(",", rows.stream().filter(r -> r.endsWith(suffix)).toList()) + "]";
+      long h = hour;
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(node.http.get("/flows?hour=" + h).body()).isEqualTo(expected));
+    }
   }
 
   @ParameterizedTest
