@@ -22,8 +22,9 @@ public record FlowaggNode(
 
   /** Migrates the schema, then starts the actor system; returns once the actor system runs (not yet ready). */
   public static FlowaggNode start(Config overrides) {
-    Config config = NodeConfig.load(overrides);
-    NodeSettings settings = NodeSettings.from(config);
+    NodeConfig.Loaded loaded = NodeConfig.load(overrides);
+    Config config = loaded.config();
+    NodeSettings settings = loaded.settings();
     Classification classification = Classification.load(settings);
     FlowKernel kernel = NetflowIngest.kernelFor(settings.ingest(), classification);
     log.info("storage: {}", settings.database());

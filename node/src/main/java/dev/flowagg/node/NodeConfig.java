@@ -15,14 +15,17 @@ public final class NodeConfig {
 
   private NodeConfig() {}
 
-  public static Config load(Config overrides) {
+  /** The resolved configuration and the settings read from it, once. */
+  public record Loaded(Config config, NodeSettings settings) {}
+
+  public static Loaded load(Config overrides) {
     Config file =
         System.getProperty("config.file") != null
             ? ConfigFactory.parseFile(new java.io.File(System.getProperty("config.file")))
             : ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "flowagg.conf");
     Config resolved = ConfigFactory.load(overrides.withFallback(file));
     NodeSettings settings = NodeSettings.from(resolved);
-    return derived(settings.database()).withFallback(resolved);
+    return new Loaded(derived(settings.database()).withFallback(resolved), settings);
   }
 
   private static Config derived(DatabaseSettings db) {

@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.japi.function.Function;
 
 /**
  * Applies a {@link WriteBatch} to the entities, all or nothing: register the tuples in their hour indexes, reserve
@@ -88,9 +91,7 @@ public final class FlowWriter {
 
   /** A request to one entity, given where to reply. */
   private interface RequestFor {
-    org.apache.pekko.japi.function.Function<
-            org.apache.pekko.actor.typed.ActorRef<FlowAggregate.WriteReply>, FlowAggregate.Command>
-        apply(FlowKey key, List<HourDelta> deltas);
+    Function<ActorRef<FlowAggregate.WriteReply>, FlowAggregate.Command> apply(FlowKey key, List<HourDelta> deltas);
   }
 
   /** Asks every tuple entity of the batch; completes with the first overflow reported, or null when all are done. */
@@ -111,7 +112,7 @@ public final class FlowWriter {
   }
 
 
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<FlowAggregate.Command> entity(FlowKey key) {
+  private EntityRef<FlowAggregate.Command> entity(FlowKey key) {
     return sharding.entityRefFor(FlowAggregate.TYPE_KEY, key.entityId());
   }
 
