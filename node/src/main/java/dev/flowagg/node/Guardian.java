@@ -15,6 +15,11 @@ import dev.flowagg.node.ingest.NetflowIngest;
 import dev.flowagg.node.http.HealthRoutes;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.http.RouteFallbacks;
+import dev.flowagg.node.http.RouteSafety;
+import dev.flowagg.node.idempotency.IdempotencyKey;
+import dev.flowagg.node.idempotency.IdempotentRequests;
+import dev.flowagg.node.idempotency.KeySweep;
+import dev.flowagg.node.shutdown.GracefulStop;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +57,8 @@ public final class Guardian {
           ActorSystem<Void> system = ctx.getSystem();
           FlowAggregate.initSharding(system, settings.aggregate());
           HourIndex.initSharding(system, settings.aggregate());
+          IdempotencyKey.initSharding(system, settings.idempotency().retention());
+          KeySweep.start(system, settings.database(), settings.idempotency());
 
           readiness.waitFor("cluster membership");
           org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
@@ -63,10 +70,17 @@ public final class Guardian {
           joinCluster(system, settings);
 
           FlowWriter writer = new FlowWriter(system, settings.requestTimeout());
-          BatchWrites writes = new BatchWrites(writer, settings, Materializer.matFromSystem(system));
-          IngestStatus ingest = NetflowIngest.start(ctx, settings.ingest(), kernel, writer);
+          BatchWrites writes =
+              new BatchWrites(
+                  writer,
+                  new IdempotentRequests(system, settings.requestTimeout()),
+                  settings,
+                  Materializer.matFromSystem(system));
+          IngestStatus ingest =
+              NetflowIngest.start(ctx, settings.ingest(), kernel, writer, settings.shutdown().flushDeadline());
+          GracefulStop.register(system, settings.shutdown(), readiness, binding);
           Route routes =
-              new AllDirectives() {}.concat(
+              RouteSafety.around(new AllDirectives() {}.concat(
                   new FlowRoutes(
                           writes, new FlowReader(system, settings.requestTimeout()), settings.maxRecordsPerRequest())
                       .routes(),
@@ -74,7 +88,7 @@ public final class Guardian {
                   new IngestRoutes(ingest).routes(),
                   new ClusterRoutes(system, settings.requestTimeout()).routes(),
                   new HealthRoutes(readiness).routes(),
-                  RouteFallbacks.notFound());
+                  RouteFallbacks.notFound()), readiness);
           Http.get(system)
               .newServerAt(settings.httpHost(), settings.httpPort())
               .bind(routes)

@@ -3,6 +3,7 @@ package dev.flowagg.node;
 import com.typesafe.config.ConfigFactory;
 import dev.flowagg.node.cli.SendCommand;
 import dev.flowagg.node.cli.VpcReportCommand;
+import dev.flowagg.node.shutdown.GracefulStop;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +41,7 @@ public final class Main implements Callable<Integer> {
         System.err.println("flowagg: cannot start: " + e.getMessage());
         return 1;
       }
+      GracefulStop.onSignals(node.system(), node.settings().shutdown());
       node.system().getWhenTerminated().toCompletableFuture().join();
       return node.binding().isCompletedExceptionally() ? 1 : 0;
     }

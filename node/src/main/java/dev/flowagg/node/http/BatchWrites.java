@@ -2,6 +2,7 @@ package dev.flowagg.node.http;
 
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.aggregate.WriteBatch;
+import dev.flowagg.node.idempotency.IdempotentRequests;
 import dev.flowagg.node.settings.NodeSettings;
 import dev.flowagg.protocol.flow.FlowRecord;
 import java.util.LinkedHashMap;
@@ -12,7 +13,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaType;
@@ -27,43 +31,92 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every write endpoint does the same way: check the content type, read the body within the size limit, write
- * validated records all or nothing, and answer — 200 only once everything is stored, 503 when that is unknown.
+ * validated records all or nothing (once per {@code Idempotency-Key}), and answer within the request timeout — 200
+ * only once everything is stored, 503 with {@code Retry-After} when that is unknown.
  */
 public final class BatchWrites {
+
+  /** What a route makes of a request body: an answer at once (invalid input), or records to store. */
+  public sealed interface Prepared {}
+
+  /** Answer this; nothing is written and an idempotency key is not used up. */
+  public record Answer(HttpResponse response) implements Prepared {}
+
+  /** Store these records all or nothing; the 200 body is {@code {"accepted": N}} plus {@code extra} fields. */
+  public record Records(List<FlowRecord> records, Map<String, Object> extra) implements Prepared {}
 
   private static final Logger log = LoggerFactory.getLogger(BatchWrites.class);
 
   private final FlowWriter writer;
+  private final IdempotentRequests idempotent;
   private final NodeSettings settings;
   private final Materializer materializer;
 
-  public BatchWrites(FlowWriter writer, NodeSettings settings, Materializer materializer) {
+  public BatchWrites(
+      FlowWriter writer, IdempotentRequests idempotent, NodeSettings settings, Materializer materializer) {
     this.writer = writer;
+    this.idempotent = idempotent;
     this.settings = settings;
     this.materializer = materializer;
   }
 
   /**
-   * Reads the body of a request that must have {@code mediaType}, and answers with what {@code handle} makes of it.
+   * Reads the body of a request that must have {@code mediaType}, and stores what {@code prepare} makes of it; the
+   * answer comes within the request timeout.
    */
   public CompletionStage<HttpResponse> withBody(
-      HttpRequest request, MediaType mediaType, Function<byte[], CompletionStage<HttpResponse>> handle) {
+      HttpRequest request, MediaType mediaType, Function<byte[], Prepared> prepare) {
     if (!request.entity().getContentType().mediaType().equals(mediaType)) {
+      request.discardEntityBytes(materializer);
       return done(
           JsonBodies.error(
               StatusCodes.UNSUPPORTED_MEDIA_TYPE,
               "Content-Type must be " + mediaType + ", not " + request.entity().getContentType()));
+    }
+    String key = request.getHeader(IdempotentRequests.HEADER).map(HttpHeader::value).orElse(null);
+    if (key != null && IdempotentRequests.problemOf(key) != null) {
+      request.discardEntityBytes(materializer);
+      return done(JsonBodies.error(StatusCodes.BAD_REQUEST, IdempotentRequests.problemOf(key)));
     }
     OptionalLong declared = request.entity().getContentLengthOption();
     if (declared.isPresent() && declared.getAsLong() > settings.maxBodyBytes()) {
       request.discardEntityBytes(materializer);
       return done(bodyTooLarge());
     }
-    return readBody(request).thenCompose(body -> handle.apply(body.toArray())).exceptionally(this::failureResponse);
+    String path = request.getUri().path();
+    return withinDeadline(
+        readBody(request)
+        .thenCompose(
+            bytes -> {
+              byte[] body = bytes.toArray();
+              return switch (prepare.apply(body)) {
+                case Answer a -> done(a.response());
+                case Records r when key == null ->
+                    write(UUID.randomUUID().toString(), r.records(), r.extra());
+                case Records r ->
+                    idempotent.run(
+                        key,
+                        IdempotentRequests.fingerprint(path, mediaType.toString(), body),
+                        writeId -> write(writeId, r.records(), r.extra()));
+              };
+            }));
   }
 
-  /** Stores the records all or nothing; the 200 body is {@code {"accepted": N}} plus {@code extra} fields. */
-  public CompletionStage<HttpResponse> write(List<FlowRecord> records, Map<String, Object> extra) {
+  /**
+   * One deadline for the whole request (body, key, entities, journal): its answer, or a JSON 503 when it fails or
+   * takes longer than the request timeout.
+   */
+  public CompletionStage<HttpResponse> withinDeadline(CompletionStage<HttpResponse> answer) {
+    return answer
+        .toCompletableFuture()
+        .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(this::failureResponse);
+  }
+
+  private CompletionStage<HttpResponse> write(String writeId, List<FlowRecord> records, Map<String, Object> extra) {
+    if (records.isEmpty()) {
+      return done(okBody(0, extra));
+    }
     return switch (WriteBatch.fold(records)) {
       case WriteBatch.TooLarge t ->
           done(
@@ -71,21 +124,23 @@ public final class BatchWrites {
                   StatusCodes.UNPROCESSABLE_CONTENT, "a total would overflow; nothing was applied", List.of(t.problem())));
       case WriteBatch.Ready ready ->
           writer
-              .write(UUID.randomUUID().toString(), ready.batch())
+              .write(writeId, ready.batch())
               .thenApply(
                   outcome ->
                       switch (outcome) {
-                        case FlowWriter.Applied applied -> {
-                          Map<String, Object> body = new LinkedHashMap<>();
-                          body.put("accepted", applied.records());
-                          body.putAll(extra);
-                          yield JsonBodies.json(StatusCodes.OK, body);
-                        }
+                        case FlowWriter.Applied applied -> okBody(applied.records(), extra);
                         case FlowWriter.Refused refused ->
                             JsonBodies.error(StatusCodes.UNPROCESSABLE_CONTENT, refused.error(), refused.details());
                       })
               .exceptionally(this::failureResponse);
     };
+  }
+
+  private static HttpResponse okBody(int accepted, Map<String, Object> extra) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("accepted", accepted);
+    body.putAll(extra);
+    return JsonBodies.json(StatusCodes.OK, body);
   }
 
   public HttpResponse tooManyRecords(int limit) {
@@ -102,9 +157,20 @@ public final class BatchWrites {
       }
     }
     log.warn("request failed: {}", cause.toString());
+    return unavailable(
+        cause instanceof TimeoutException
+            ? "the aggregator did not answer within " + settings.requestTimeout().toMillis() + " ms"
+            : "the aggregator did not answer (" + cause.getClass().getSimpleName() + ")");
+  }
+
+  /**
+   * The 503 every route gives when the outcome is unknown: JSON, {@code Retry-After}, and the advice that makes a
+   * retry safe.
+   */
+  public static HttpResponse unavailable(String why) {
     return JsonBodies.error(
         StatusCodes.SERVICE_UNAVAILABLE,
-        "the aggregator did not answer in time (" + cause.getClass().getSimpleName() + "); retry the request",
+        why + "; the request may or may not have been applied: retry it (with the same Idempotency-Key to apply it once)",
         RawHeader.create("Retry-After", "1"));
   }
 

@@ -1,7 +1,5 @@
 package dev.flowagg.node.http;
 
-import static dev.flowagg.node.http.BatchWrites.done;
-
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.protocol.vpclog.FlowLogConverter;
 import java.nio.charset.CharacterCodingException;
@@ -9,8 +7,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -45,7 +41,7 @@ public final class FlowLogRoutes extends AllDirectives {
                 RouteFallbacks.methodNotAllowed("POST")));
   }
 
-  private CompletionStage<HttpResponse> applyBody(byte[] body) {
+  private BatchWrites.Prepared applyBody(byte[] body) {
     String text;
     try {
       text =
@@ -55,25 +51,25 @@ public final class FlowLogRoutes extends AllDirectives {
               .decode(java.nio.ByteBuffer.wrap(body))
               .toString();
     } catch (CharacterCodingException e) {
-      return done(JsonBodies.error(StatusCodes.BAD_REQUEST, "the body is not valid UTF-8 text"));
+      return new BatchWrites.Answer(JsonBodies.error(StatusCodes.BAD_REQUEST, "the body is not valid UTF-8 text"));
     }
     List<String> lines = text.lines().toList();
     if (lines.stream().allMatch(String::isBlank)) {
-      return done(JsonBodies.error(StatusCodes.BAD_REQUEST, "request body is empty: send VPC flow log lines"));
+      return new BatchWrites.Answer(
+          JsonBodies.error(StatusCodes.BAD_REQUEST, "request body is empty: send VPC flow log lines"));
     }
     if (lines.size() > maxRecordsPerRequest + 1) {
-      return done(writes.tooManyRecords(maxRecordsPerRequest));
+      return new BatchWrites.Answer(writes.tooManyRecords(maxRecordsPerRequest));
     }
     return switch (converter.convert(lines)) {
       case FlowLogConverter.Conversion.Rejected r ->
-          done(
+          new BatchWrites.Answer(
               JsonBodies.error(
                   StatusCodes.BAD_REQUEST,
                   r.problems().size() + " malformed flow log line(s); nothing was applied",
                   r.problems()));
-      case FlowLogConverter.Conversion.Converted c when c.records().isEmpty() ->
-          done(JsonBodies.json(StatusCodes.OK, Map.of("accepted", 0, "skipped", c.skipped())));
-      case FlowLogConverter.Conversion.Converted c -> writes.write(c.records(), Map.of("skipped", c.skipped()));
+      case FlowLogConverter.Conversion.Converted c ->
+          new BatchWrites.Records(c.records(), Map.of("skipped", c.skipped()));
     };
   }
 }

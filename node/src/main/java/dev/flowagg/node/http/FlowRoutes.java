@@ -50,11 +50,12 @@ public final class FlowRoutes extends AllDirectives {
                 RouteFallbacks.methodNotAllowed("GET, POST")));
   }
 
-  private CompletionStage<HttpResponse> applyBody(byte[] body) {
+  private BatchWrites.Prepared applyBody(byte[] body) {
     return switch (parser.parse(body)) {
-      case ParseOutcome.Rejected r -> done(JsonBodies.error(StatusCodes.BAD_REQUEST, r.error(), r.details()));
-      case ParseOutcome.TooManyRecords t -> done(writes.tooManyRecords(t.limit()));
-      case ParseOutcome.Accepted a -> writes.write(a.records(), Map.of());
+      case ParseOutcome.Rejected r ->
+          new BatchWrites.Answer(JsonBodies.error(StatusCodes.BAD_REQUEST, r.error(), r.details()));
+      case ParseOutcome.TooManyRecords t -> new BatchWrites.Answer(writes.tooManyRecords(t.limit()));
+      case ParseOutcome.Accepted a -> new BatchWrites.Records(a.records(), Map.of());
     };
   }
 
@@ -74,10 +75,10 @@ public final class FlowRoutes extends AllDirectives {
               StatusCodes.BAD_REQUEST,
               "query parameter 'hour' must be a non-negative integer, not '" + hours.getFirst() + "'"));
     }
-    return reader
-        .readHour(hour)
-        .thenApply(totals -> JsonBodies.json(StatusCodes.OK, totals.stream().map(FlowRow::of).toList()))
-        .exceptionally(writes::failureResponse);
+    return writes.withinDeadline(
+        reader
+            .readHour(hour)
+            .thenApply(totals -> JsonBodies.json(StatusCodes.OK, totals.stream().map(FlowRow::of).toList())));
   }
 
   /** The hour, or -1 when the text is not a non-negative integer that fits in 63 bits. */

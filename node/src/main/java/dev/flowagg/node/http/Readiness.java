@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Whether this node can serve reads and writes yet, and if not, what it is waiting for. */
 public final class Readiness {
 
+  private static final String STOPPING = "shutting down";
+
   private final AtomicReference<String> waitingFor = new AtomicReference<>("starting");
 
   public boolean isReady() {
@@ -16,11 +18,21 @@ public final class Readiness {
     return waitingFor.get();
   }
 
+  // Once stopping, nothing makes the node ready again.
   public void waitFor(String what) {
-    waitingFor.set(what);
+    waitingFor.updateAndGet(w -> w == STOPPING ? STOPPING : what);
   }
 
   public void ready() {
-    waitingFor.set(null);
+    waitingFor.updateAndGet(w -> w == STOPPING ? STOPPING : null);
+  }
+
+  /** For good: the node is stopping, and new requests are refused. */
+  public void stopping() {
+    waitingFor.set(STOPPING);
+  }
+
+  public boolean isStopping() {
+    return waitingFor.get() == STOPPING;
   }
 }

@@ -37,6 +37,12 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   /** A batch of datagrams from the receiver; the actor gives it back to the pool. */
   public record Received(DatagramBatch batch) implements Command {}
 
+  /** Deliver everything pending now, whatever the in-flight limit, and answer once all deliveries are done. */
+  public record Drain(org.apache.pekko.actor.typed.ActorRef<Drained> replyTo) implements Command {}
+
+  /** The answer to {@link Drain}: nothing is pending or in flight; how many entries the drain delivered. */
+  public record Drained(long entriesDelivered) {}
+
   private record FlushTick() implements Command {}
 
   private record HousekeepingTick() implements Command {}
@@ -70,6 +76,8 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private final Map<String, Long> errorsLogged = new HashMap<>();
   private long nextWrite;
   private int inFlight;
+  private org.apache.pekko.actor.typed.ActorRef<Drained> drainedTo;
+  private long deliveredBeforeDrain;
 
   private IngestActor(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, FlowKernel kernel, BatchPool pool,
@@ -93,6 +101,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
         .onMessage(HousekeepingTick.class, t -> housekeeping())
         .onMessage(Delivered.class, this::onDelivered)
         .onMessage(Retry.class, r -> send(r.delivery()))
+        .onMessage(Drain.class, this::onDrain)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> stopped())
         .build();
   }
@@ -115,8 +124,26 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     return this;
   }
 
+  private Behavior<Command> onDrain(Drain d) {
+    getContext().getLog().info(
+        "shutdown: delivering {} pending NetFlow entries ({} deliveries in flight)", kernel.pendingEntries(), inFlight);
+    drainedTo = d.replyTo();
+    deliveredBeforeDrain = counters.entriesDelivered.get();
+    flush();
+    return answerIfDrained();
+  }
+
+  private Behavior<Command> answerIfDrained() {
+    if (drainedTo != null && inFlight == 0 && kernel.pendingEntries() == 0) {
+      drainedTo.tell(new Drained(counters.entriesDelivered.get() - deliveredBeforeDrain));
+      drainedTo = null;
+    }
+    return this;
+  }
+
   private Behavior<Command> flush() {
-    if (kernel.pendingEntries() == 0 || inFlight >= settings.maxDeliveriesInFlight()) {
+    // While draining for shutdown everything pending goes at once: there is no later flush.
+    if (kernel.pendingEntries() == 0 || (drainedTo == null && inFlight >= settings.maxDeliveriesInFlight())) {
       return this;
     }
     List<FlowRecord> records = new ArrayList<>(kernel.pendingEntries());
@@ -158,7 +185,10 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       counters.entriesRefusedOverflow.incrementAndGet();
       getContext().getLog().warn("an ingest total would pass 2^63-1 and was refused: {}", refused.details());
     }
-    return this;
+    if (drainedTo != null) {
+      flush();
+    }
+    return answerIfDrained();
   }
 
   private Behavior<Command> housekeeping() {

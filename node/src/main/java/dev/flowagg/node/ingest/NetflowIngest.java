@@ -8,10 +8,13 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import dev.flowagg.node.settings.IngestSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +36,12 @@ public final class NetflowIngest {
     return kernel;
   }
 
+  /**
+   * Starts the input; on shutdown the receiver stops first (service-unbind), then the pending deltas are delivered
+   * within {@code flushDeadline} (service-stop), while the entities are still there.
+   */
   public static IngestStatus start(
-      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer) {
+      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer, Duration flushDeadline) {
     if (!settings.enabled()) {
       log.info("NetFlow/IPFIX listener disabled (FLOWAGG_NETFLOW_PORT=0)");
       return IngestStatus.disabled();
@@ -56,14 +63,36 @@ public final class NetflowIngest {
       throw new UncheckedIOException(
           "cannot listen for NetFlow on udp " + settings.netflowHost() + ":" + settings.netflowPort(), e);
     }
-    CoordinatedShutdown.get(ctx.getSystem())
-        .addTask(
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
+    shutdown.addTask(
             CoordinatedShutdown.PhaseServiceUnbind(),
             "stop-netflow-receiver",
             () -> {
               receiver.close();
-              return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+              log.info("shutdown: NetFlow receiver stopped after {} datagrams", counters.datagramsReceived.get());
+              return CompletableFuture.completedFuture(Done.getInstance());
             });
+    shutdown.addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "deliver-pending-netflow",
+            () ->
+                AskPattern.<IngestActor.Command, IngestActor.Drained>ask(
+                        actor, IngestActor.Drain::new, flushDeadline, ctx.getSystem().scheduler())
+                    .handle(
+                        (drained, failure) -> {
+                          if (failure != null) {
+                            log.warn(
+                                "shutdown: NetFlow deltas not all delivered within {} ms ({} entries pending, {} "
+                                    + "deliveries in flight)",
+                                flushDeadline.toMillis(), counters.pendingEntries.get(),
+                                counters.deliveriesInFlight.get());
+                          } else {
+                            log.info(
+                                "shutdown: NetFlow delivered ({} entries in the last flush; {} flows received in all)",
+                                drained.entriesDelivered(), counters.flows.get());
+                          }
+                          return Done.getInstance();
+                        }));
     return new IngestStatus(true, receiver.port(), kernel.kind(), counters, kernel::stats, kernel::timings);
   }
 }

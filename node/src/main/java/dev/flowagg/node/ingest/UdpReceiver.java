@@ -124,7 +124,10 @@ public final class UdpReceiver implements AutoCloseable {
         log.warn("NetFlow receive failed: {}", e.toString());
       }
     }
-    if (batch != null) {
+    // Datagrams already counted as received are handed over, not dropped, when the receiver stops.
+    if (batch != null && batch.count() > 0) {
+      handOff.accept(batch);
+    } else if (batch != null) {
       pool.release(batch);
     }
   }

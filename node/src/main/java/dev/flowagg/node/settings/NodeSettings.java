@@ -22,7 +22,9 @@ public record NodeSettings(
     List<String> seedNodes,
     DatabaseSettings database,
     IngestSettings ingest,
-    AggregateSettings aggregate) {
+    AggregateSettings aggregate,
+    IdempotencySettings idempotency,
+    ShutdownSettings shutdown) {
 
   /** Tuning of the flow entities. */
   public record AggregateSettings(int snapshotEvery, int rememberedWrites, Duration reservationTimeout) {}
@@ -48,7 +50,9 @@ public record NodeSettings(
         new AggregateSettings(
             f.getInt("aggregate.snapshot-every"),
             f.getInt("aggregate.remembered-writes"),
-            f.getDuration("aggregate.reservation-timeout")));
+            f.getDuration("aggregate.reservation-timeout")),
+        IdempotencySettings.from(f.getConfig("idempotency")),
+        ShutdownSettings.from(f.getConfig("shutdown")));
   }
 
   private static Optional<Path> optionalPath(String value) {
