@@ -31,6 +31,16 @@ public final class HttpApi {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A POST carrying an {@code Idempotency-Key} header. */
+  public HttpResponse<String> post(String path, String contentType, String body, String idempotencyKey) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", contentType)
+            .header("Idempotency-Key", idempotencyKey)
+            .timeout(DEFAULT_TIMEOUT)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   public HttpResponse<String> get(String path) {
     return get(path, DEFAULT_TIMEOUT);
   }

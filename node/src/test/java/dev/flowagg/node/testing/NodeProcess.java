@@ -78,6 +78,23 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGTERM, as a supervisor stops a node: returns the exit code, or fails when the process is still running after
+   * {@code within}.
+   */
+  public int terminate(Duration within) {
+    process.destroy();
+    try {
+      if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        kill();
+        throw new AssertionError("node did not exit within " + within + " of SIGTERM; log: " + logText());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return process.exitValue();
+  }
+
   public boolean isRunning() {
     return process != null && process.isAlive();
   }
