@@ -23,6 +23,11 @@ public final class ClusterHarness implements AutoCloseable {
   public final List<Integer> netflowPorts = new ArrayList<>();
 
   public ClusterHarness(int size) throws IOException {
+    this(size, Map.of());
+  }
+
+  /** With these FLOWAGG_* variables on top, on every node. */
+  public ClusterHarness(int size, Map<String, String> extraEnv) throws IOException {
     int clusterPort = NodeProcess.freePort();
     for (int i = 1; i <= size; i++) {
       Map<String, String> env = new HashMap<>(db.nodeEnv());
@@ -36,6 +41,7 @@ public final class ClusterHarness implements AutoCloseable {
       env.put("FLOWAGG_NETFLOW_HOST", host);
       env.put("FLOWAGG_NETFLOW_PORT", Integer.toString(netflowPort));
       env.put("FLOWAGG_FLUSH_INTERVAL", "200ms");
+      env.putAll(extraEnv);
       nodes.add(NodeProcess.configure(Files.createTempDirectory("flowagg-node" + i), env));
     }
   }
