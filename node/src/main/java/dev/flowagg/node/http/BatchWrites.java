@@ -86,20 +86,19 @@ public final class BatchWrites {
     String path = request.getUri().path();
     return withinDeadline(
         readBody(request)
-        .thenCompose(
-            bytes -> {
-              byte[] body = bytes.toArray();
-              return switch (prepare.apply(body)) {
-                case Answer a -> done(a.response());
-                case Records r when key == null ->
-                    write(UUID.randomUUID().toString(), r.records(), r.extra());
-                case Records r ->
-                    idempotent.run(
-                        key,
-                        IdempotentRequests.fingerprint(path, mediaType.toString(), body),
-                        writeId -> write(writeId, r.records(), r.extra()));
-              };
-            }));
+            .thenCompose(
+                bytes -> {
+                  byte[] body = bytes.toArray();
+                  return switch (prepare.apply(body)) {
+                    case Answer a -> done(a.response());
+                    case Records r when key == null -> write(UUID.randomUUID().toString(), r.records(), r.extra());
+                    case Records r ->
+                        idempotent.run(
+                            key,
+                            IdempotentRequests.fingerprint(path, mediaType.toString(), body),
+                            writeId -> write(writeId, r.records(), r.extra()));
+                  };
+                }));
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -71,7 +72,11 @@ public final class IdempotentRequests {
                   case IdempotencyKey.Proceed p ->
                       write
                           .apply(p.writeId())
-                          .thenCompose(response -> response.status().intValue() < 500 ? record(entity, p.writeId(), response) : done(response));
+                          .thenCompose(
+                              response ->
+                                  response.status().intValue() < 500
+                                      ? record(entity, p.writeId(), response)
+                                      : done(response));
                   case IdempotencyKey.Replay r ->
                       done(
                           HttpResponse.create()
@@ -88,7 +93,7 @@ public final class IdempotentRequests {
 
   /** Stores the final answer; if that fails the answer still goes out, and a retry re-applies the same write id. */
   private CompletionStage<HttpResponse> record(
-      org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<IdempotencyKey.Command> entity,
+      EntityRef<IdempotencyKey.Command> entity,
       String writeId,
       HttpResponse response) {
     byte[] body = ((HttpEntity.Strict) response.entity()).getData().toArray();

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -38,7 +39,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   public record Received(DatagramBatch batch) implements Command {}
 
   /** Deliver everything pending now, whatever the in-flight limit, and answer once all deliveries are done. */
-  public record Drain(org.apache.pekko.actor.typed.ActorRef<Drained> replyTo) implements Command {}
+  public record Drain(ActorRef<Drained> replyTo) implements Command {}
 
   /** The answer to {@link Drain}: nothing is pending or in flight; how many entries the drain delivered. */
   public record Drained(long entriesDelivered) {}
@@ -76,7 +77,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private final Map<String, Long> errorsLogged = new HashMap<>();
   private long nextWrite;
   private int inFlight;
-  private org.apache.pekko.actor.typed.ActorRef<Drained> drainedTo;
+  private ActorRef<Drained> drainedTo;
   private long deliveredBeforeDrain;
 
   private IngestActor(
