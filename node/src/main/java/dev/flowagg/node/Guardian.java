@@ -15,6 +15,7 @@ import dev.flowagg.node.ingest.NetflowIngest;
 import dev.flowagg.node.http.HealthRoutes;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.http.RouteFallbacks;
+import dev.flowagg.node.http.security.HttpAccess;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,7 @@ public final class Guardian {
       NodeSettings settings,
       Classification classification,
       FlowKernel kernel,
+      HttpAccess access,
       Readiness readiness,
       CompletableFuture<ServerBinding> binding) {
     return Behaviors.setup(
@@ -66,7 +68,7 @@ public final class Guardian {
           BatchWrites writes = new BatchWrites(writer, settings, Materializer.matFromSystem(system));
           IngestStatus ingest = NetflowIngest.start(ctx, settings.ingest(), kernel, writer);
           Route routes =
-              new AllDirectives() {}.concat(
+              access.guard(new AllDirectives() {}.concat(
                   new FlowRoutes(
                           writes, new FlowReader(system, settings.requestTimeout()), settings.maxRecordsPerRequest())
                       .routes(),
@@ -74,9 +76,9 @@ public final class Guardian {
                   new IngestRoutes(ingest).routes(),
                   new ClusterRoutes(system, settings.requestTimeout()).routes(),
                   new HealthRoutes(readiness).routes(),
-                  RouteFallbacks.notFound());
-          Http.get(system)
-              .newServerAt(settings.httpHost(), settings.httpPort())
+                  RouteFallbacks.notFound()));
+          access
+              .serve(Http.get(system).newServerAt(settings.httpHost(), settings.httpPort()))
               .bind(routes)
               .whenComplete(
                   (b, failure) -> {
@@ -86,7 +88,7 @@ public final class Guardian {
                       binding.completeExceptionally(failure);
                       system.terminate();
                     } else {
-                      log.info("HTTP API listening on {}", b.localAddress());
+                      log.info("HTTP API listening on {} ({})", b.localAddress(), access.https() ? "https" : "http");
                       binding.complete(b);
                     }
                   });

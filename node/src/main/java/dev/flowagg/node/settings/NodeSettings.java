@@ -22,7 +22,8 @@ public record NodeSettings(
     List<String> seedNodes,
     DatabaseSettings database,
     IngestSettings ingest,
-    AggregateSettings aggregate) {
+    AggregateSettings aggregate,
+    SecuritySettings security) {
 
   /** Tuning of the flow entities. */
   public record AggregateSettings(int snapshotEvery, int rememberedWrites, Duration reservationTimeout) {}
@@ -48,7 +49,8 @@ public record NodeSettings(
         new AggregateSettings(
             f.getInt("aggregate.snapshot-every"),
             f.getInt("aggregate.remembered-writes"),
-            f.getDuration("aggregate.reservation-timeout")));
+            f.getDuration("aggregate.reservation-timeout")),
+        SecuritySettings.from(f.getConfig("security")));
   }
 
   private static Optional<Path> optionalPath(String value) {
