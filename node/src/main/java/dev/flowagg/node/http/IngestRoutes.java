@@ -44,6 +44,7 @@ public final class IngestRoutes extends AllDirectives {
             "port", status.port(),
             "datagrams_received", c.datagramsReceived.get(),
             "datagrams_dropped_busy", c.datagramsDroppedBusy.get(),
+            "datagrams_dropped_not_allowed", c.droppedNotAllowed.total(),
             "receive_errors", c.receiveErrors.get()));
     body.put(
         "aggregation",
@@ -67,6 +68,14 @@ public final class IngestRoutes extends AllDirectives {
     List<Map<String, Object>> exporters =
         status.exporters().get().stream().map(IngestRoutes::exporter).toList();
     body.put("exporters", exporters);
+    body.put(
+        "not_allowed",
+        ordered(
+            "sources",
+            c.droppedNotAllowed.bySource().stream()
+                .map(d -> ordered("source", d.source().toString(), "datagrams", d.datagrams()))
+                .toList(),
+            "untracked_sources_datagrams", c.droppedNotAllowed.untracked()));
     return body;
   }
 

@@ -162,6 +162,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   }
 
   private Behavior<Command> housekeeping() {
+    reportNotAllowed();
     long now = System.currentTimeMillis();
     kernel.expire(now);
     for (ExporterStats s : kernel.stats()) {
@@ -182,6 +183,22 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       }
     }
     return this;
+  }
+
+  /** One warning per interval naming the busiest sources that were dropped, however many there were. */
+  private void reportNotAllowed() {
+    List<DroppedSources.Count> fresh = counters.droppedNotAllowed.sinceLastReport();
+    if (fresh.isEmpty()) {
+      return;
+    }
+    List<String> named = new ArrayList<>();
+    for (DroppedSources.Count c : fresh.subList(0, Math.min(5, fresh.size()))) {
+      named.add((c.source() == null ? "untracked sources" : c.source().toString()) + " (" + c.datagrams() + ")");
+    }
+    getContext().getLog().warn(
+        "NetFlow datagrams dropped from exporters outside FLOWAGG_NETFLOW_ALLOW in the last {} s: {}{}; see GET /ingest/stats",
+        settings.logInterval().toSeconds(), String.join(", ", named),
+        fresh.size() > 5 ? " and " + (fresh.size() - 5) + " more" : "");
   }
 
   private Behavior<Command> stopped() {

@@ -46,11 +46,17 @@ public final class NetflowIngest {
             IngestActor.create(kernel, pool, writer, settings, counters),
             "netflow-ingest",
             DispatcherSelector.fromConfig("flowagg-ingest-dispatcher"));
+    ExporterAllowList allowList = ExporterAllowList.of(settings.netflowAllow());
+    if (allowList.admitsAll()) {
+      log.info("NetFlow accepted from every exporter (FLOWAGG_NETFLOW_ALLOW is unset)");
+    } else {
+      log.info("NetFlow accepted only from {} (FLOWAGG_NETFLOW_ALLOW)", allowList.prefixes());
+    }
     UdpReceiver receiver;
     try {
       receiver =
           UdpReceiver.start(
-              settings.netflowHost(), settings.netflowPort(), settings.receiveBufferBytes(), pool, counters,
+              settings.netflowHost(), settings.netflowPort(), settings.receiveBufferBytes(), pool, counters, allowList,
               batch -> actor.tell(new IngestActor.Received(batch)));
     } catch (IOException e) {
       throw new UncheckedIOException(
