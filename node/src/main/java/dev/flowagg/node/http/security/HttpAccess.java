@@ -2,6 +2,7 @@ package dev.flowagg.node.http.security;
 
 import dev.flowagg.node.http.JsonBodies;
 import dev.flowagg.node.settings.SecuritySettings;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,10 +132,7 @@ public final class HttpAccess {
     if (token.isPresent()) {
       return token.get();
     }
-    return request
-        .getAttribute(AttributeKeys.remoteAddress)
-        .flatMap(RemoteAddress::getAddress)
-        .<Object>map(a -> a)
-        .orElse("unknown address");
+    Optional<InetAddress> address = request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress);
+    return address.isPresent() ? address.get() : "unknown address";
   }
 }
