@@ -84,6 +84,7 @@ class ClusterIT {
       String httpExpected = cluster.node(1).http.get("/flows?hour=310").body();
 
       long killedAt = System.nanoTime();
+      java.time.Instant killedInstant = java.time.Instant.now();
       cluster.node(2).kill();
       await()
           .atMost(Duration.ofSeconds(60))
@@ -96,7 +97,8 @@ class ClusterIT {
                 assertThat(cluster.node(3).http.get("/flows?hour=" + hour, poll).body()).isEqualTo(netflowExpected);
               });
       long failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
-      System.out.println("failover_ms=" + failoverMillis + " (SIGKILL of node 2 until every tuple answers on node 3)");
+      System.out.println("failover_ms=" + failoverMillis + " (SIGKILL of node 2 at " + killedInstant
+          + " until every tuple answers on node 3)");
 
       assertThat(cluster.node(3).http.postJson("/flows", batch("http-", 40, 7, 310)).statusCode()).isEqualTo(200);
       cluster.node(2).start();
