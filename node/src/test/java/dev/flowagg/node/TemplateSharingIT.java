@@ -35,9 +35,9 @@ class TemplateSharingIT {
   /** One exporter: a first datagram with its templates (and one flow), then data-only datagrams. */
   private record Export(byte[] withTemplates, List<byte[]> dataOnly, String expectedFirst, String expected) {}
 
-  private static Export export(ExportFormat format, long hour) {
-    ExportSession session =
-        new ExportSession(ExportSettings.of(format, hour * HOUR_MS - 1000).withTemplateRefreshEvery(1_000_000));
+  private static Export export(ExportFormat format, long hour, int samplingRate) {
+    ExportSession session = new ExportSession(ExportSettings.of(format, hour * HOUR_MS - 1000)
+        .withTemplateRefreshEvery(1_000_000).withSamplingRate(samplingRate));
     List<byte[]> first = session.encode(flows(hour, 0, 1), (hour + 1) * HOUR_MS);
     List<byte[]> rest = session.encode(flows(hour, 1, 300), (hour + 1) * HOUR_MS);
     assertThat(first).hasSize(1);
@@ -81,13 +81,15 @@ class TemplateSharingIT {
   @Test
   void templatesSentToOneNodeDecodeDataSentToAnother() throws Exception {
     long hour = 480_000;
-    Export v9 = export(ExportFormat.NETFLOW_V9, hour);
+    // Sampled 1 in 10: the sampling rate (options data) travels with the templates, or node 2's totals are 10x low.
+    Export v9 = export(ExportFormat.NETFLOW_V9, hour, 10);
     try (ClusterHarness cluster = new ClusterHarness(3).start();
         DatagramChannel exporter = exporter()) {
       send(exporter, List.of(v9.withTemplates()), ClusterHarness.address(1), cluster.netflowPorts.get(0));
       await().atMost(Duration.ofSeconds(20)).untilAsserted(
-          () -> assertThat(templateCounter(cluster.node(2), "replayed")).isGreaterThanOrEqualTo(2));
-      assertThat(templateCounter(cluster.node(1), "shared")).isEqualTo(2);
+          () -> assertThat(templateCounter(cluster.node(2), "replayed")).isGreaterThanOrEqualTo(3));
+      // Two flow templates and the sampling options template, its options data included.
+      assertThat(templateCounter(cluster.node(1), "shared")).isEqualTo(3);
 
       send(exporter, v9.dataOnly(), ClusterHarness.address(2), cluster.netflowPorts.get(1));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(
@@ -100,7 +102,7 @@ class TemplateSharingIT {
   @Test
   void aRestartedNodeDecodesDataWithoutATemplateResend() throws Exception {
     long hour = 481_000;
-    Export ipfix = export(ExportFormat.IPFIX, hour);
+    Export ipfix = export(ExportFormat.IPFIX, hour, 1);
     int port = NodeProcess.freePort();
     Map<String, String> env =
         Map.of("FLOWAGG_NETFLOW_HOST", "127.0.0.1", "FLOWAGG_NETFLOW_PORT", Integer.toString(port),

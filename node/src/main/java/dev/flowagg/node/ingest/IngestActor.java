@@ -155,18 +155,23 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private Behavior<Command> onReplayTemplates(ReplayTemplates r) {
     record Scope(String exporter, int version, long domainId, long lastSeenMillis) {}
     Map<Scope, List<TemplateRecord>> byScope = new LinkedHashMap<>();
+    Map<Scope, Map<Integer, byte[]>> optionsData = new HashMap<>();
     r.templates().forEach(
-        (k, t) ->
-            byScope.computeIfAbsent(
-                    new Scope(k.exporter(), k.version(), k.domainId(), t.lastSeenMillis()), x -> new ArrayList<>())
-                .add(t.toRecord(k)));
+        (k, t) -> {
+          Scope scope = new Scope(k.exporter(), k.version(), k.domainId(), t.lastSeenMillis());
+          byScope.computeIfAbsent(scope, x -> new ArrayList<>()).add(t.toRecord(k));
+          if (t.hasOptionsData()) {
+            optionsData.computeIfAbsent(scope, x -> new HashMap<>()).put(k.templateId(), t.optionsData());
+          }
+        });
     if (replayBatch == null) {
       replayBatch = new DatagramBatch(64, 1 << 20);
     }
     byScope.forEach(
         (s, records) -> {
           IpAddress exporter = IpAddress.parse(s.exporter());
-          for (byte[] d : TemplateRecords.datagrams(s.version(), s.domainId(), s.lastSeenMillis() / 1000, records)) {
+          for (byte[] d : TemplateRecords.datagrams(
+              s.version(), s.domainId(), s.lastSeenMillis() / 1000, records, optionsData.getOrDefault(s, Map.of()))) {
             if (!replayBatch.add(d, 0, d.length, exporter, s.lastSeenMillis())) {
               processReplays();
               replayBatch.add(d, 0, d.length, exporter, s.lastSeenMillis());

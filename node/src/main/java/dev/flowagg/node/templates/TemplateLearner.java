@@ -5,22 +5,29 @@ import dev.flowagg.protocol.netflow.TemplateRecords;
 import dev.flowagg.protocol.netflow.TemplateRecords.TemplateRecord;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import dev.flowagg.protocol.net.IpAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Spots templates in received datagrams (next to the kernel, which decodes them itself) and tells which are worth
- * sharing: new or changed definitions and withdrawals at once, an unchanged refresh only when the copy the cluster
- * holds is a third of a lifetime old, so periodic refreshes by exporters don't churn the cluster.
+ * sharing: new or changed definitions, changed options data (sampling rates) and withdrawals at once, an unchanged
+ * refresh only when the copy the cluster holds is a third of a lifetime old, so periodic refreshes by exporters
+ * don't churn the cluster.
  *
  * <p>Not thread-safe: used by the ingest actor only.
  */
 public final class TemplateLearner {
 
   private final Map<TemplateKey, SharedTemplate> known = new HashMap<>();
+  /** Exporters that defined an options template: only their datagrams are searched for options data. */
+  private final Set<IpAddress> exportersWithOptions = new HashSet<>();
   private final long lifetimeMillis;
   private final long refreshMillis;
 
@@ -39,19 +46,45 @@ public final class TemplateLearner {
       }
       List<TemplateRecord> records = new ArrayList<>(2);
       TemplateRecords.scan(payload, records::add);
-      if (records.isEmpty()) {
+      IpAddress address = batch.exporter(i);
+      boolean sendsOptions = exportersWithOptions.contains(address);
+      if (records.isEmpty() && !sendsOptions) {
         continue;
       }
-      String exporter = batch.exporter(i).toString();
+      if (fresh == null) {
+        fresh = new LinkedHashMap<>();
+      }
+      String exporter = address.toString();
       long at = batch.receivedAtMillis(i);
       for (TemplateRecord r : records) {
-        if (fresh == null) {
-          fresh = new LinkedHashMap<>();
-        }
         learn(exporter, r, at, fresh);
+        if (r.options() && !r.isWithdrawal()) {
+          exportersWithOptions.add(address);
+          sendsOptions = true;
+        }
+      }
+      if (sendsOptions) {
+        learnOptionsData(exporter, payload, at, fresh);
       }
     }
-    return fresh == null ? Map.of() : fresh;
+    return fresh == null || fresh.isEmpty() ? Map.of() : fresh;
+  }
+
+  /** Options data sets (sampling rates) belong with their options template: shared when they change. */
+  private void learnOptionsData(String exporter, ByteBuffer payload, long at, Map<TemplateKey, SharedTemplate> fresh) {
+    TemplateRecords.scanDataSets(
+        payload,
+        (version, domain, setId) -> {
+          SharedTemplate t = known.get(new TemplateKey(exporter, version, domain, setId));
+          return t != null && t.options() && !t.isWithdrawal();
+        },
+        (version, domain, setId, body) -> {
+          TemplateKey key = new TemplateKey(exporter, version, domain, setId);
+          SharedTemplate before = known.get(key);
+          if (!Arrays.equals(before.optionsData(), body) || at - before.lastSeenMillis() >= refreshMillis) {
+            remember(key, before.withOptionsData(body, at), fresh);
+          }
+        });
   }
 
   private void learn(String exporter, TemplateRecord r, long at, Map<TemplateKey, SharedTemplate> fresh) {
@@ -70,8 +103,11 @@ public final class TemplateLearner {
     TemplateKey key = new TemplateKey(exporter, r.version(), r.domainId(), r.templateId());
     SharedTemplate seen = SharedTemplate.of(r, at);
     SharedTemplate before = known.get(key);
-    if (before == null || !before.sameDefinition(seen) || at - before.lastSeenMillis() >= refreshMillis) {
+    if (before == null || !before.sameDefinition(seen)) {
+      // A new definition: options data sent for the old one no longer applies.
       remember(key, seen, fresh);
+    } else if (at - before.lastSeenMillis() >= refreshMillis) {
+      remember(key, before.seenAt(at), fresh);
     }
   }
 
@@ -85,11 +121,20 @@ public final class TemplateLearner {
     SharedTemplate before = known.get(key);
     if (before == null || before.lastSeenMillis() <= t.lastSeenMillis()) {
       known.put(key, t);
+      if (t.options() && !t.isWithdrawal()) {
+        exportersWithOptions.add(IpAddress.parse(key.exporter()));
+      }
     }
   }
 
   /** Forgets what has outlived its lifetime, as the kernel does. */
   public void expire(long nowMillis) {
     known.values().removeIf(t -> nowMillis - t.lastSeenMillis() > lifetimeMillis);
+    exportersWithOptions.clear();
+    known.forEach((k, t) -> {
+      if (t.options() && !t.isWithdrawal()) {
+        exportersWithOptions.add(IpAddress.parse(k.exporter()));
+      }
+    });
   }
 }

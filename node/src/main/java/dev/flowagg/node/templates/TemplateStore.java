@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
  */
 public final class TemplateStore implements AutoCloseable {
 
-  private static final String COLUMNS = "exporter, version, domain_id, template_id, options, record, last_seen";
+  private static final String COLUMNS =
+      "exporter, version, domain_id, template_id, options, record, last_seen, options_data";
 
   private final DatabaseSettings db;
   private final String upsert;
@@ -33,11 +34,11 @@ public final class TemplateStore implements AutoCloseable {
     this.db = db;
     this.upsert = switch (db.kind()) {
       case H2 -> "MERGE INTO netflow_template (" + COLUMNS + ") KEY (exporter, version, domain_id, template_id) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?)";
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
       // Several nodes may store the same template: the most recently seen copy wins.
-      case POSTGRESQL -> "INSERT INTO netflow_template (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+      case POSTGRESQL -> "INSERT INTO netflow_template (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
           + "ON CONFLICT (exporter, version, domain_id, template_id) DO UPDATE SET options = EXCLUDED.options, "
-          + "record = EXCLUDED.record, last_seen = EXCLUDED.last_seen "
+          + "record = EXCLUDED.record, last_seen = EXCLUDED.last_seen, options_data = EXCLUDED.options_data "
           + "WHERE netflow_template.last_seen <= EXCLUDED.last_seen";
     };
   }
@@ -51,7 +52,7 @@ public final class TemplateStore implements AutoCloseable {
         s.setLong(1, sinceMillis);
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
-            SharedTemplate t = new SharedTemplate(rs.getBoolean(5), rs.getBytes(6), rs.getLong(7));
+            SharedTemplate t = new SharedTemplate(rs.getBoolean(5), rs.getBytes(6), rs.getLong(7), rs.getBytes(8));
             if (!t.isWithdrawal()) {
               out.put(new TemplateKey(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getInt(4)), t);
             }
@@ -76,6 +77,7 @@ public final class TemplateStore implements AutoCloseable {
           s.setBoolean(5, t.options());
           s.setBytes(6, t.record());
           s.setLong(7, t.lastSeenMillis());
+          s.setBytes(8, t.hasOptionsData() ? t.optionsData() : null);
           s.addBatch();
         }
         s.executeBatch();

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -67,42 +68,77 @@ public final class TemplateRecords {
     return version == 9 || version == 10;
   }
 
-  /** Hands every template, options template and withdrawal record of the datagram to {@code out}, in order. */
-  public static void scan(ByteBuffer datagram, Consumer<TemplateRecord> out) {
+  /** Where the sets of a v9 or IPFIX datagram are: {@code [start, end)}, and its scope. */
+  private record Sets(int version, long domain, int start, int end, int templateSet) {}
+
+  private static Sets sets(ByteBuffer datagram) {
     int start = datagram.position();
     int end = datagram.limit();
     if (end - start < 2) {
-      return;
+      return null;
     }
     int version = u16(datagram, start);
-    long domain;
-    int p;
-    int templateSet;
     if (version == 9 && end - start >= V9_HEADER) {
-      domain = u32(datagram, start + 16);
-      p = start + V9_HEADER;
-      templateSet = 0;
-    } else if (version == 10 && end - start >= IPFIX_HEADER) {
-      domain = u32(datagram, start + 12);
+      return new Sets(9, u32(datagram, start + 16), start + V9_HEADER, end, 0);
+    }
+    if (version == 10 && end - start >= IPFIX_HEADER) {
       // RFC 7011 §3.1: the message is the length its header says.
-      end = Math.min(end, start + Math.max(u16(datagram, start + 2), IPFIX_HEADER));
-      p = start + IPFIX_HEADER;
-      templateSet = 2;
-    } else {
+      int messageEnd = Math.min(end, start + Math.max(u16(datagram, start + 2), IPFIX_HEADER));
+      return new Sets(10, u32(datagram, start + 12), start + IPFIX_HEADER, messageEnd, 2);
+    }
+    return null;
+  }
+
+  /** Receives the body of one data set. */
+  public interface DataSetConsumer {
+    void accept(int version, long domainId, int setId, byte[] body);
+  }
+
+  /** Tells which data sets are wanted, by scope and set id (= template id). */
+  public interface DataSetFilter {
+    boolean wanted(int version, long domainId, int setId);
+  }
+
+  /** Hands the bodies of the wanted data sets (options data, for instance) to {@code out}, in order. */
+  public static void scanDataSets(ByteBuffer datagram, DataSetFilter filter, DataSetConsumer out) {
+    Sets sets = sets(datagram);
+    if (sets == null) {
       return;
     }
+    int p = sets.start();
+    while (sets.end() - p >= SET_HEADER) {
+      int setId = u16(datagram, p);
+      int setLength = u16(datagram, p + 2);
+      if (setLength < SET_HEADER || setLength > sets.end() - p) {
+        return;
+      }
+      if (setId >= 256 && filter.wanted(sets.version(), sets.domain(), setId)) {
+        out.accept(sets.version(), sets.domain(), setId, copy(datagram, p + SET_HEADER, setLength - SET_HEADER));
+      }
+      p += setLength;
+    }
+  }
+
+  /** Hands every template, options template and withdrawal record of the datagram to {@code out}, in order. */
+  public static void scan(ByteBuffer datagram, Consumer<TemplateRecord> out) {
+    Sets sets = sets(datagram);
+    if (sets == null) {
+      return;
+    }
+    int p = sets.start();
+    int end = sets.end();
     while (end - p >= SET_HEADER) {
       int setId = u16(datagram, p);
       int setLength = u16(datagram, p + 2);
       if (setLength < SET_HEADER || setLength > end - p) {
         return;
       }
-      if (setId == templateSet || setId == templateSet + 1) {
-        boolean options = setId != templateSet;
-        if (version == 9) {
-          scanV9Set(datagram, p + SET_HEADER, p + setLength, domain, options, out);
+      if (setId == sets.templateSet() || setId == sets.templateSet() + 1) {
+        boolean options = setId != sets.templateSet();
+        if (sets.version() == 9) {
+          scanV9Set(datagram, p + SET_HEADER, p + setLength, sets.domain(), options, out);
         } else {
-          scanIpfixSet(datagram, p + SET_HEADER, p + setLength, domain, options, out);
+          scanIpfixSet(datagram, p + SET_HEADER, p + setLength, sets.domain(), options, out);
         }
       }
       p += setLength;
@@ -154,6 +190,15 @@ public final class TemplateRecords {
    * (one template set and one options template set each); v9 withdrawals do not exist and are left out.
    */
   public static List<byte[]> datagrams(int version, long domainId, long exportSeconds, List<TemplateRecord> records) {
+    return datagrams(version, domainId, exportSeconds, records, Map.of());
+  }
+
+  /**
+   * As {@link #datagrams(int, long, long, List)}, each template followed in its datagram by the data set given for
+   * its id (the body of an options data set, say), so a decoder reads the data with the template just defined.
+   */
+  public static List<byte[]> datagrams(
+      int version, long domainId, long exportSeconds, List<TemplateRecord> records, Map<Integer, byte[]> dataSets) {
     List<byte[]> out = new ArrayList<>();
     List<TemplateRecord> chunk = new ArrayList<>();
     int size = 0;
@@ -164,21 +209,24 @@ public final class TemplateRecords {
       if (version == 9 && r.isWithdrawal()) {
         continue;
       }
-      if (size + r.bytes().length > MAX_DATAGRAM) {
-        out.add(datagram(version, domainId, exportSeconds, chunk));
+      byte[] data = dataSets.get(r.templateId());
+      int bytes = r.bytes().length + (data == null ? 0 : SET_HEADER + data.length);
+      if (size + bytes > MAX_DATAGRAM && !chunk.isEmpty()) {
+        out.add(datagram(version, domainId, exportSeconds, chunk, dataSets));
         chunk = new ArrayList<>();
         size = 0;
       }
       chunk.add(r);
-      size += r.bytes().length;
+      size += bytes;
     }
     if (!chunk.isEmpty()) {
-      out.add(datagram(version, domainId, exportSeconds, chunk));
+      out.add(datagram(version, domainId, exportSeconds, chunk, dataSets));
     }
     return out;
   }
 
-  private static byte[] datagram(int version, long domainId, long exportSeconds, List<TemplateRecord> records) {
+  private static byte[] datagram(
+      int version, long domainId, long exportSeconds, List<TemplateRecord> records, Map<Integer, byte[]> dataSets) {
     int header = version == 9 ? V9_HEADER : IPFIX_HEADER;
     int templateSet = version == 9 ? 0 : 2;
     int length = header;
@@ -186,11 +234,17 @@ public final class TemplateRecords {
       int body = bodyLength(records, options);
       length += body == 0 ? 0 : SET_HEADER + body;
     }
+    List<TemplateRecord> withData =
+        records.stream().filter(r -> !r.isWithdrawal() && dataSets.containsKey(r.templateId())).toList();
+    for (TemplateRecord r : withData) {
+      length += SET_HEADER + dataSets.get(r.templateId()).length;
+    }
     ByteBuffer b = ByteBuffer.allocate(length);
     b.putShort((short) version);
     if (version == 9) {
-      // RFC 3954 §5.1: count of records (here all template records), sysUptime, unix_secs, sequence, source id.
-      b.putShort((short) records.size()).putInt(0).putInt((int) exportSeconds).putInt(0).putInt((int) domainId);
+      // RFC 3954 §5.1: sysUptime, unix_secs, sequence, source id; the count says no flow records (decoders accept
+      // either that or the count of all records, templates included).
+      b.putShort((short) 0).putInt(0).putInt((int) exportSeconds).putInt(0).putInt((int) domainId);
     } else {
       // RFC 7011 §3.1: length, export time, sequence number, observation domain.
       b.putShort((short) length).putInt((int) exportSeconds).putInt(0).putInt((int) domainId);
@@ -201,6 +255,10 @@ public final class TemplateRecords {
         b.putShort((short) (templateSet + (options ? 1 : 0))).putShort((short) (SET_HEADER + body));
         records.stream().filter(r -> r.options() == options).forEach(r -> b.put(r.bytes()));
       }
+    }
+    for (TemplateRecord r : withData) {
+      byte[] data = dataSets.get(r.templateId());
+      b.putShort((short) r.templateId()).putShort((short) (SET_HEADER + data.length)).put(data);
     }
     return b.array();
   }

@@ -17,6 +17,7 @@ import dev.flowagg.protocol.netflow.TemplateRecords.TemplateRecord;
 import dev.flowagg.protocol.netflow.encode.ExportFormat;
 import dev.flowagg.protocol.netflow.encode.FieldSpec;
 import dev.flowagg.protocol.netflow.encode.IpfixMessageBuilder;
+import dev.flowagg.protocol.netflow.encode.RecordSpec;
 import dev.flowagg.protocol.netflow.encode.TemplateSpec;
 import dev.flowagg.protocol.netflow.encode.V9ScopeType;
 import java.nio.ByteBuffer;
@@ -97,5 +98,28 @@ class TemplateRecordsTest {
     assertThat(scan(java.util.Arrays.copyOf(message, message.length - 3))).isEmpty();
     assertThat(scan(new byte[] {0, 9, 0})).isEmpty();
     assertThat(TemplateRecords.isTemplated(ByteBuffer.wrap(new byte[] {0, 5}))).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ExportFormat.class, names = {"NETFLOW_V9", "IPFIX"})
+  void optionsDataReplayedWithItsTemplateSetsTheSamplingRate(ExportFormat format) {
+    TemplateSpec sampling = samplingOptions(format);
+    byte[] options = datagram(format, 7).optionsTemplates(sampling)
+        .data(sampling, List.of(RecordSpec.empty().with(SAMPLING_INTERVAL, 64))).build();
+    List<TemplateRecord> templates = scan(options);
+    java.util.Map<Integer, byte[]> optionsData = new java.util.HashMap<>();
+    TemplateRecords.scanDataSets(ByteBuffer.wrap(options), (version, domain, setId) -> setId == 300,
+        (version, domain, setId, body) -> optionsData.put(setId, body));
+    assertThat(optionsData).containsOnlyKeys(300);
+
+    NetflowDecoder other = new NetflowDecoder();
+    CollectingSink sink = new CollectingSink();
+    for (byte[] d : TemplateRecords.datagrams(versionOf(format), 7, EXPORT_SECONDS, templates, optionsData)) {
+      decode(other, EXPORTER, d, EXPORT_MILLIS, sink);
+    }
+    decode(other, EXPORTER, datagram(format, 7).templates(FLOW_TEMPLATE)
+        .data(FLOW_TEMPLATE, List.of(flow("10.0.0.1", "10.0.0.2", 10))).build(), EXPORT_MILLIS, sink);
+    assertThat(sink.only().bytes()).isEqualTo(640);
+    assertThat(other.stats().of(EXPORTER, versionOf(format)).totalErrors()).isZero();
   }
 }
