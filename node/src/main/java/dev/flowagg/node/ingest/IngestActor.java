@@ -10,13 +10,12 @@ import dev.flowagg.node.templates.TemplateKey;
 import dev.flowagg.node.templates.TemplateLearner;
 import dev.flowagg.node.templates.TemplateReplication;
 import dev.flowagg.node.templates.TemplateStore;
-import dev.flowagg.protocol.net.IpAddress;
-import dev.flowagg.protocol.netflow.TemplateRecords;
-import dev.flowagg.protocol.netflow.TemplateRecords.TemplateRecord;
-import org.apache.pekko.actor.typed.ActorRef;
 import dev.flowagg.protocol.flow.FlowRecord;
+import dev.flowagg.protocol.net.IpAddress;
 import dev.flowagg.protocol.netflow.DecodeError;
 import dev.flowagg.protocol.netflow.ExporterStats;
+import dev.flowagg.protocol.netflow.TemplateRecords;
+import dev.flowagg.protocol.netflow.TemplateRecords.TemplateRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -38,6 +38,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * <p>Each delivery carries a write id the entities remember, so a delivery that timed out is retried until it
  * succeeds and still counts once. At most a few deliveries run at once; past that the table keeps growing up to its
  * bound, and past that received batches are dropped and counted — memory stays bounded when the entities are slow.
+ *
+ * <p>Templates in received datagrams are shared with the cluster (a child {@link TemplateReplication}); templates
+ * other nodes shared, or the database kept, come back as {@link ReplayTemplates} and are fed to the kernel.
  */
 public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
