@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -87,7 +88,7 @@ class ClusterIT {
       String httpExpected = cluster.node(1).http.get("/flows?hour=310").body();
 
       long killedAt = System.nanoTime();
-      java.time.Instant killedInstant = java.time.Instant.now();
+      Instant killedInstant = Instant.now();
       cluster.node(2).kill();
       // A fresh pair of GETs starts every 200 ms without waiting for earlier ones (those sent into the dead node hang
       // until they time out): failover ends when the first pair answers with every total, whatever the timeouts.

@@ -27,7 +27,7 @@ class PartitionIT {
     return b.append("]").toString();
   }
 
-  /** What GET shows for {@code tuples} tuples that each received {@code writes} writes of {@code tx} bytes. */
+  /** GET shows exactly {@code tuples} rows, each with these totals. */
   private static void assertTotals(String body, int tuples, long bytesTx, long bytesRx) {
     assertThat(body.split("\"bytes_tx\":" + bytesTx + ",\"bytes_rx\":" + bytesRx + ",", -1)).hasSize(tuples + 1);
     assertThat(body.split("\\{", -1)).hasSize(tuples + 1);

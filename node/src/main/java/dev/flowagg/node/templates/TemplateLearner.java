@@ -97,7 +97,10 @@ public final class TemplateLearner {
           all.add(k);
         }
       });
-      all.forEach(k -> remember(k, SharedTemplate.of(TemplateRecord.withdrawal(k.domainId(), k.templateId(), r.options()), at), fresh));
+      for (TemplateKey k : all) {
+        TemplateRecord withdrawal = TemplateRecord.withdrawal(k.domainId(), k.templateId(), r.options());
+        remember(k, SharedTemplate.of(withdrawal, at), fresh);
+      }
       return;
     }
     TemplateKey key = new TemplateKey(exporter, r.version(), r.domainId(), r.templateId());

@@ -2,6 +2,7 @@ package dev.flowagg.node.templates;
 
 import dev.flowagg.node.ingest.IngestCounters;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,7 +166,8 @@ public final class TemplateReplication {
     templates.forEach(
         (k, t) -> {
           SharedTemplate mine = seen.get(k);
-          if ((mine == null || t.lastSeenMillis() > mine.lastSeenMillis()) && now - t.lastSeenMillis() <= lifetimeMillis) {
+          boolean live = now - t.lastSeenMillis() <= lifetimeMillis;
+          if (live && (mine == null || t.lastSeenMillis() > mine.lastSeenMillis())) {
             seen.put(k, t);
             newer.put(k, t);
           }
@@ -189,7 +191,7 @@ public final class TemplateReplication {
       if (e.getValue().lastSeenMillis() >= cutoff) {
         return false;
       }
-      byKey.computeIfAbsent(keyOf(e.getKey()), x -> new java.util.ArrayList<>()).add(e.getKey());
+      byKey.computeIfAbsent(keyOf(e.getKey()), x -> new ArrayList<>()).add(e.getKey());
       return true;
     });
     byKey.forEach(

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * N node JVMs from the built jar on one PostgreSQL database, with the same variables docker-compose.cluster.yml
@@ -49,9 +50,7 @@ public final class ClusterHarness implements AutoCloseable {
     return new ClusterHarness(network);
   }
 
-  private void configure(
-      java.util.function.IntFunction<Map<String, String>> dbEnv, java.util.function.IntFunction<List<String>> prefix)
-      throws IOException {
+  private void configure(IntFunction<Map<String, String>> dbEnv, IntFunction<List<String>> prefix) throws IOException {
     int clusterPort = NodeProcess.freePort();
     for (int i = 1; i <= hosts.size(); i++) {
       Map<String, String> env = new HashMap<>(dbEnv.apply(i));

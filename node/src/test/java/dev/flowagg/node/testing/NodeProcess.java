@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /** A node running as its own JVM from the built jar, as a person runs it; it can be killed with SIGKILL. */
 public final class NodeProcess implements AutoCloseable {
@@ -87,14 +89,14 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** Waits for the process to end by itself; its exit code, or empty if it still runs after {@code timeout}. */
-  public java.util.OptionalInt awaitExit(Duration timeout) {
+  public OptionalInt awaitExit(Duration timeout) {
     try {
-      return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-          ? java.util.OptionalInt.of(process.exitValue())
-          : java.util.OptionalInt.empty();
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          ? OptionalInt.of(process.exitValue())
+          : OptionalInt.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
   }
 

@@ -38,7 +38,8 @@ public final class TemplateRecords {
 
     /** A withdrawal of this template, in its own format (IPFIX only; RFC 3954 has none). */
     public static TemplateRecord withdrawal(long domainId, int templateId, boolean options) {
-      return new TemplateRecord(10, domainId, templateId, options, new byte[] {(byte) (templateId >>> 8), (byte) templateId, 0, 0});
+      byte[] bytes = {(byte) (templateId >>> 8), (byte) templateId, 0, 0};
+      return new TemplateRecord(10, domainId, templateId, options, bytes);
     }
 
     @Override
@@ -49,7 +50,8 @@ public final class TemplateRecords {
 
     @Override
     public int hashCode() {
-      return ((Integer.hashCode(version) * 31 + Long.hashCode(domainId)) * 31 + templateId) * 31 + Arrays.hashCode(bytes);
+      int scope = Integer.hashCode(version) * 31 + Long.hashCode(domainId);
+      return (scope * 31 + templateId) * 31 + Arrays.hashCode(bytes);
     }
 
     @Override
@@ -146,7 +148,8 @@ public final class TemplateRecords {
   }
 
   /** RFC 3954 §5.2 and §6.1: templates are id, count, fields; options templates id, scope length, option length. */
-  private static void scanV9Set(ByteBuffer b, int p, int end, long domain, boolean options, Consumer<TemplateRecord> out) {
+  private static void scanV9Set(
+      ByteBuffer b, int p, int end, long domain, boolean options, Consumer<TemplateRecord> out) {
     int header = options ? 6 : 4;
     while (end - p >= header && !isPadding(b, p, end)) {
       int templateId = u16(b, p);
@@ -160,7 +163,8 @@ public final class TemplateRecords {
   }
 
   /** RFC 7011 §3.4: id, field count, [scope field count], field specifiers (8 bytes with an enterprise number). */
-  private static void scanIpfixSet(ByteBuffer b, int p, int end, long domain, boolean options, Consumer<TemplateRecord> out) {
+  private static void scanIpfixSet(
+      ByteBuffer b, int p, int end, long domain, boolean options, Consumer<TemplateRecord> out) {
     while (end - p >= 4 && !isPadding(b, p, end)) {
       int templateId = u16(b, p);
       int fieldCount = u16(b, p + 2);
