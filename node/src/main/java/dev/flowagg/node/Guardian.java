@@ -18,6 +18,7 @@ import dev.flowagg.node.http.RouteFallbacks;
 import dev.flowagg.node.http.security.HttpAccess;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.templates.TemplateStore;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -66,7 +67,8 @@ public final class Guardian {
 
           FlowWriter writer = new FlowWriter(system, settings.requestTimeout());
           BatchWrites writes = new BatchWrites(writer, settings, Materializer.matFromSystem(system));
-          IngestStatus ingest = NetflowIngest.start(ctx, settings.ingest(), kernel, writer);
+          IngestStatus ingest =
+              NetflowIngest.start(ctx, settings.ingest(), kernel, writer, new TemplateStore(settings.database()));
           Route routes =
               access.guard(new AllDirectives() {}.concat(
                   new FlowRoutes(

@@ -56,6 +56,13 @@ public final class IngestRoutes extends AllDirectives {
             "deliveries_in_flight", c.deliveriesInFlight.get(),
             "delivery_retries", c.deliveryRetries.get(),
             "entries_refused_overflow", c.entriesRefusedOverflow.get()));
+    body.put(
+        "templates",
+        ordered(
+            "shared", c.templatesShared.get(),
+            "replayed", c.templatesReplayed.get(),
+            "stored", c.templatesStored.get(),
+            "store_errors", c.templateStoreErrors.get()));
     KernelTimings timings = status.timings().get();
     if (timings != null) {
       Map<String, Object> latency = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import dev.flowagg.node.settings.IngestSettings;
+import dev.flowagg.node.templates.TemplateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.pekko.Done;
@@ -34,7 +35,7 @@ public final class NetflowIngest {
   }
 
   public static IngestStatus start(
-      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer) {
+      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer, TemplateStore templates) {
     if (!settings.enabled()) {
       log.info("NetFlow/IPFIX listener disabled (FLOWAGG_NETFLOW_PORT=0)");
       return IngestStatus.disabled();
@@ -43,7 +44,7 @@ public final class NetflowIngest {
     BatchPool pool = new BatchPool(settings.batches(), settings.batchDatagrams(), settings.batchBytes());
     ActorRef<IngestActor.Command> actor =
         ctx.spawn(
-            IngestActor.create(kernel, pool, writer, settings, counters),
+            IngestActor.create(kernel, pool, writer, settings, counters, templates),
             "netflow-ingest",
             DispatcherSelector.fromConfig("flowagg-ingest-dispatcher"));
     ExporterAllowList allowList = ExporterAllowList.of(settings.netflowAllow());
