@@ -3,6 +3,7 @@ package dev.flowagg.node;
 import com.typesafe.config.Config;
 import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.node.http.Readiness;
+import dev.flowagg.node.http.security.HttpAccess;
 import dev.flowagg.node.ingest.NetflowIngest;
 import dev.flowagg.node.settings.ActorSystemName;
 import dev.flowagg.node.settings.Classification;
@@ -27,6 +28,7 @@ public record FlowaggNode(
     NodeSettings settings = loaded.settings();
     Classification classification = Classification.load(settings);
     FlowKernel kernel = NetflowIngest.kernelFor(settings.ingest(), classification);
+    HttpAccess access = HttpAccess.from(settings.security());
     log.info("storage: {}", settings.database());
     var migrated = SchemaMigration.migrate(settings.database());
     if (migrated.migrationsExecuted > 0) {
@@ -35,7 +37,7 @@ public record FlowaggNode(
     Readiness readiness = new Readiness();
     CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
     ActorSystem<Void> system =
-        ActorSystem.create(Guardian.create(settings, classification, kernel, readiness, binding), ActorSystemName.NAME, config);
+        ActorSystem.create(Guardian.create(settings, classification, kernel, access, readiness, binding), ActorSystemName.NAME, config);
     return new FlowaggNode(settings, system, binding, readiness);
   }
 

@@ -20,8 +20,10 @@ import dev.flowagg.node.idempotency.IdempotencyKey;
 import dev.flowagg.node.idempotency.IdempotentRequests;
 import dev.flowagg.node.idempotency.KeySweep;
 import dev.flowagg.node.shutdown.GracefulStop;
+import dev.flowagg.node.http.security.HttpAccess;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.templates.TemplateStore;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -50,6 +52,7 @@ public final class Guardian {
       NodeSettings settings,
       Classification classification,
       FlowKernel kernel,
+      HttpAccess access,
       Readiness readiness,
       CompletableFuture<ServerBinding> binding) {
     return Behaviors.setup(
@@ -77,10 +80,13 @@ public final class Guardian {
                   settings,
                   Materializer.matFromSystem(system));
           IngestStatus ingest =
-              NetflowIngest.start(ctx, settings.ingest(), kernel, writer, settings.shutdown().flushDeadline());
+              NetflowIngest.start(
+                  ctx, settings.ingest(), kernel, writer, new TemplateStore(settings.database()),
+                  settings.shutdown().flushDeadline());
           GracefulStop.register(system, settings.shutdown(), readiness, binding);
+          // Outermost: no answer, including the access guard's, is ever Pekko's plain text.
           Route routes =
-              RouteSafety.around(new AllDirectives() {}.concat(
+              RouteSafety.around(access.guard(new AllDirectives() {}.concat(
                   new FlowRoutes(
                           writes, new FlowReader(system, settings.requestTimeout()), settings.maxRecordsPerRequest())
                       .routes(),
@@ -88,9 +94,9 @@ public final class Guardian {
                   new IngestRoutes(ingest).routes(),
                   new ClusterRoutes(system, settings.requestTimeout()).routes(),
                   new HealthRoutes(readiness).routes(),
-                  RouteFallbacks.notFound()), readiness);
-          Http.get(system)
-              .newServerAt(settings.httpHost(), settings.httpPort())
+                  RouteFallbacks.notFound())), readiness);
+          access
+              .serve(Http.get(system).newServerAt(settings.httpHost(), settings.httpPort()))
               .bind(routes)
               .whenComplete(
                   (b, failure) -> {
@@ -100,7 +106,7 @@ public final class Guardian {
                       binding.completeExceptionally(failure);
                       system.terminate();
                     } else {
-                      log.info("HTTP API listening on {}", b.localAddress());
+                      log.info("HTTP API listening on {} ({})", b.localAddress(), access.https() ? "https" : "http");
                       binding.complete(b);
                     }
                   });

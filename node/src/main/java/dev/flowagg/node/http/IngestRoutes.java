@@ -44,6 +44,7 @@ public final class IngestRoutes extends AllDirectives {
             "port", status.port(),
             "datagrams_received", c.datagramsReceived.get(),
             "datagrams_dropped_busy", c.datagramsDroppedBusy.get(),
+            "datagrams_dropped_not_allowed", c.droppedNotAllowed.total(),
             "receive_errors", c.receiveErrors.get()));
     body.put(
         "aggregation",
@@ -55,6 +56,13 @@ public final class IngestRoutes extends AllDirectives {
             "deliveries_in_flight", c.deliveriesInFlight.get(),
             "delivery_retries", c.deliveryRetries.get(),
             "entries_refused_overflow", c.entriesRefusedOverflow.get()));
+    body.put(
+        "templates",
+        ordered(
+            "shared", c.templatesShared.get(),
+            "replayed", c.templatesReplayed.get(),
+            "stored", c.templatesStored.get(),
+            "store_errors", c.templateStoreErrors.get()));
     KernelTimings timings = status.timings().get();
     if (timings != null) {
       Map<String, Object> latency = new LinkedHashMap<>();
@@ -67,6 +75,14 @@ public final class IngestRoutes extends AllDirectives {
     List<Map<String, Object>> exporters =
         status.exporters().get().stream().map(IngestRoutes::exporter).toList();
     body.put("exporters", exporters);
+    body.put(
+        "not_allowed",
+        ordered(
+            "sources",
+            c.droppedNotAllowed.bySource().stream()
+                .map(d -> ordered("source", d.source().toString(), "datagrams", d.datagrams()))
+                .toList(),
+            "untracked_sources_datagrams", c.droppedNotAllowed.untracked()));
     return body;
   }
 

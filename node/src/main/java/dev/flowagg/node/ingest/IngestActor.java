@@ -5,12 +5,21 @@ import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.aggregate.WriteBatch;
 import dev.flowagg.node.settings.IngestSettings;
+import dev.flowagg.node.templates.SharedTemplate;
+import dev.flowagg.node.templates.TemplateKey;
+import dev.flowagg.node.templates.TemplateLearner;
+import dev.flowagg.node.templates.TemplateReplication;
+import dev.flowagg.node.templates.TemplateStore;
 import dev.flowagg.protocol.flow.FlowRecord;
+import dev.flowagg.protocol.net.IpAddress;
 import dev.flowagg.protocol.netflow.DecodeError;
 import dev.flowagg.protocol.netflow.ExporterStats;
+import dev.flowagg.protocol.netflow.TemplateRecords;
+import dev.flowagg.protocol.netflow.TemplateRecords.TemplateRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +38,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * <p>Each delivery carries a write id the entities remember, so a delivery that timed out is retried until it
  * succeeds and still counts once. At most a few deliveries run at once; past that the table keeps growing up to its
  * bound, and past that received batches are dropped and counted — memory stays bounded when the entities are slow.
+ *
+ * <p>Templates in received datagrams are shared with the cluster (a child {@link TemplateReplication}); templates
+ * other nodes shared, or the database kept, come back as {@link ReplayTemplates} and are fed to the kernel.
  */
 public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
@@ -43,6 +55,9 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
   /** The answer to {@link Drain}: nothing is pending or in flight; how many entries the drain delivered. */
   public record Drained(long entriesDelivered) {}
+
+  /** Templates other nodes learned (or the database kept), to be given to the kernel as their exporters sent them. */
+  public record ReplayTemplates(Map<TemplateKey, SharedTemplate> templates) implements Command {}
 
   private record FlushTick() implements Command {}
 
@@ -60,11 +75,12 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   }
 
   public static Behavior<Command> create(
-      FlowKernel kernel, BatchPool pool, FlowWriter writer, IngestSettings settings, IngestCounters counters) {
+      FlowKernel kernel, BatchPool pool, FlowWriter writer, IngestSettings settings, IngestCounters counters,
+      TemplateStore templateStore) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new IngestActor(ctx, timers, kernel, pool, writer, settings, counters)));
+                timers -> new IngestActor(ctx, timers, kernel, pool, writer, settings, counters, templateStore)));
   }
 
   private final FlowKernel kernel;
@@ -75,6 +91,11 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private final TimerScheduler<Command> timers;
   private final String writeIdPrefix = "netflow-" + UUID.randomUUID() + "-";
   private final Map<String, Long> errorsLogged = new HashMap<>();
+  private final TemplateLearner learner;
+  private final TemplateStore templateStore;
+  private final ActorRef<TemplateReplication.Command> templates;
+  /** Where replayed templates are put for the kernel; made on first use. */
+  private DatagramBatch replayBatch;
   private long nextWrite;
   private int inFlight;
   private ActorRef<Drained> drainedTo;
@@ -82,7 +103,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
   private IngestActor(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, FlowKernel kernel, BatchPool pool,
-      FlowWriter writer, IngestSettings settings, IngestCounters counters) {
+      FlowWriter writer, IngestSettings settings, IngestCounters counters, TemplateStore templateStore) {
     super(ctx);
     this.timers = timers;
     this.kernel = kernel;
@@ -92,12 +113,21 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     this.counters = counters;
     timers.startTimerWithFixedDelay(new FlushTick(), settings.flushInterval());
     timers.startTimerWithFixedDelay(new HousekeepingTick(), settings.logInterval());
+    this.learner = new TemplateLearner(settings.templateLifetime());
+    this.templateStore = templateStore;
+    ActorRef<Command> self = ctx.getSelf();
+    this.templates =
+        ctx.spawn(
+            TemplateReplication.create(
+                t -> self.tell(new ReplayTemplates(t)), templateStore, settings.templateLifetime(), counters),
+            "templates");
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Received.class, this::onReceived)
+        .onMessage(ReplayTemplates.class, this::onReplayTemplates)
         .onMessage(FlushTick.class, t -> flush())
         .onMessage(HousekeepingTick.class, t -> housekeeping())
         .onMessage(Delivered.class, this::onDelivered)
@@ -117,6 +147,11 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
         counters.datagramsDroppedBusy.addAndGet(batch.count());
       } else {
         counters.flows.addAndGet(kernel.process(batch));
+        Map<TemplateKey, SharedTemplate> fresh = learner.learn(batch);
+        if (!fresh.isEmpty()) {
+          counters.templatesShared.addAndGet(fresh.size());
+          templates.tell(new TemplateReplication.Learned(fresh));
+        }
       }
     } finally {
       pool.release(batch);
@@ -140,6 +175,48 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       drainedTo = null;
     }
     return this;
+  }
+
+  /**
+   * Gives the kernel each template as a template-only datagram from its exporter, received when the exporter last
+   * sent it (so it expires when it would have on the node that heard it); data waiting for it is decoded now.
+   */
+  private Behavior<Command> onReplayTemplates(ReplayTemplates r) {
+    record Scope(String exporter, int version, long domainId, long lastSeenMillis) {}
+    Map<Scope, List<TemplateRecord>> byScope = new LinkedHashMap<>();
+    Map<Scope, Map<Integer, byte[]>> optionsData = new HashMap<>();
+    r.templates().forEach(
+        (k, t) -> {
+          Scope scope = new Scope(k.exporter(), k.version(), k.domainId(), t.lastSeenMillis());
+          byScope.computeIfAbsent(scope, x -> new ArrayList<>()).add(t.toRecord(k));
+          if (t.hasOptionsData()) {
+            optionsData.computeIfAbsent(scope, x -> new HashMap<>()).put(k.templateId(), t.optionsData());
+          }
+        });
+    if (replayBatch == null) {
+      replayBatch = new DatagramBatch(64, 1 << 20);
+    }
+    byScope.forEach(
+        (s, records) -> {
+          IpAddress exporter = IpAddress.parse(s.exporter());
+          for (byte[] d : TemplateRecords.datagrams(
+              s.version(), s.domainId(), s.lastSeenMillis() / 1000, records, optionsData.getOrDefault(s, Map.of()))) {
+            if (!replayBatch.add(d, 0, d.length, exporter, s.lastSeenMillis())) {
+              processReplays();
+              replayBatch.add(d, 0, d.length, exporter, s.lastSeenMillis());
+            }
+          }
+        });
+    processReplays();
+    r.templates().forEach(learner::replayed);
+    counters.templatesReplayed.addAndGet(r.templates().size());
+    counters.pendingEntries.set(kernel.pendingEntries());
+    return this;
+  }
+
+  private void processReplays() {
+    counters.flows.addAndGet(kernel.process(replayBatch));
+    replayBatch.clear();
   }
 
   private Behavior<Command> flush() {
@@ -193,8 +270,10 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   }
 
   private Behavior<Command> housekeeping() {
+    reportNotAllowed();
     long now = System.currentTimeMillis();
     kernel.expire(now);
+    learner.expire(now);
     for (ExporterStats s : kernel.stats()) {
       List<String> fresh = new ArrayList<>();
       for (DecodeError e : DecodeError.values()) {
@@ -215,8 +294,28 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     return this;
   }
 
+  /** One warning per interval naming the busiest sources that were dropped, however many there were. */
+  private void reportNotAllowed() {
+    List<DroppedSources.Count> fresh = counters.droppedNotAllowed.sinceLastReport();
+    if (fresh.isEmpty()) {
+      return;
+    }
+    List<String> named = new ArrayList<>();
+    for (DroppedSources.Count c : fresh.subList(0, Math.min(5, fresh.size()))) {
+      named.add((c.source() == null ? "untracked sources" : c.source().toString()) + " (" + c.datagrams() + ")");
+    }
+    getContext().getLog().warn(
+        "NetFlow datagrams dropped from exporters outside FLOWAGG_NETFLOW_ALLOW in the last {} s: {}{}; see GET /ingest/stats",
+        settings.logInterval().toSeconds(), String.join(", ", named),
+        fresh.size() > 5 ? " and " + (fresh.size() - 5) + " more" : "");
+  }
+
   private Behavior<Command> stopped() {
     kernel.close();
+    templateStore.close();
+    if (replayBatch != null) {
+      replayBatch.close();
+    }
     return this;
   }
 }

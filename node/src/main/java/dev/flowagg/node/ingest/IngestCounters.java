@@ -8,6 +8,8 @@ public final class IngestCounters {
   public final AtomicLong datagramsReceived = new AtomicLong();
   /** Datagrams dropped because every receive batch was busy (entities slower than exporters). */
   public final AtomicLong datagramsDroppedBusy = new AtomicLong();
+  /** Datagrams dropped because their exporter is outside FLOWAGG_NETFLOW_ALLOW, per source. */
+  public final DroppedSources droppedNotAllowed = new DroppedSources();
   /** Socket errors while receiving. */
   public final AtomicLong receiveErrors = new AtomicLong();
   /** Flows decoded. */
@@ -23,4 +25,11 @@ public final class IngestCounters {
   public final AtomicLong deliveriesInFlight = new AtomicLong();
   /** Entries aggregated but not yet handed to a delivery. */
   public final AtomicLong pendingEntries = new AtomicLong();
+  /** NetFlow templates this node's exporters defined (or withdrew) that it shared with the cluster. */
+  public final AtomicLong templatesShared = new AtomicLong();
+  /** Templates handed to the kernel from other nodes or from the database, without the exporter resending them. */
+  public final AtomicLong templatesReplayed = new AtomicLong();
+  /** Template copies written to the database, and failed reads or writes of it. */
+  public final AtomicLong templatesStored = new AtomicLong();
+  public final AtomicLong templateStoreErrors = new AtomicLong();
 }

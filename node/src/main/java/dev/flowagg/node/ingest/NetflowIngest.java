@@ -6,6 +6,7 @@ import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import dev.flowagg.node.settings.IngestSettings;
+import dev.flowagg.node.templates.TemplateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -41,7 +42,8 @@ public final class NetflowIngest {
    * within {@code flushDeadline} (service-stop), while the entities are still there.
    */
   public static IngestStatus start(
-      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer, Duration flushDeadline) {
+      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer, TemplateStore templates,
+      Duration flushDeadline) {
     if (!settings.enabled()) {
       log.info("NetFlow/IPFIX listener disabled (FLOWAGG_NETFLOW_PORT=0)");
       return IngestStatus.disabled();
@@ -50,14 +52,20 @@ public final class NetflowIngest {
     BatchPool pool = new BatchPool(settings.batches(), settings.batchDatagrams(), settings.batchBytes());
     ActorRef<IngestActor.Command> actor =
         ctx.spawn(
-            IngestActor.create(kernel, pool, writer, settings, counters),
+            IngestActor.create(kernel, pool, writer, settings, counters, templates),
             "netflow-ingest",
             DispatcherSelector.fromConfig("flowagg-ingest-dispatcher"));
+    ExporterAllowList allowList = ExporterAllowList.of(settings.netflowAllow());
+    if (allowList.admitsAll()) {
+      log.info("NetFlow accepted from every exporter (FLOWAGG_NETFLOW_ALLOW is unset)");
+    } else {
+      log.info("NetFlow accepted only from {} (FLOWAGG_NETFLOW_ALLOW)", allowList.prefixes());
+    }
     UdpReceiver receiver;
     try {
       receiver =
           UdpReceiver.start(
-              settings.netflowHost(), settings.netflowPort(), settings.receiveBufferBytes(), pool, counters,
+              settings.netflowHost(), settings.netflowPort(), settings.receiveBufferBytes(), pool, counters, allowList,
               batch -> actor.tell(new IngestActor.Received(batch)));
     } catch (IOException e) {
       throw new UncheckedIOException(

@@ -26,17 +26,19 @@ public final class UdpReceiver implements AutoCloseable {
   private final Selector selector;
   private final BatchPool pool;
   private final IngestCounters counters;
+  private final ExporterAllowList allowList;
   private final Consumer<DatagramBatch> handOff;
   private final Thread thread;
   private volatile boolean running = true;
 
   private UdpReceiver(
       DatagramChannel channel, Selector selector, BatchPool pool, IngestCounters counters,
-      Consumer<DatagramBatch> handOff) {
+      ExporterAllowList allowList, Consumer<DatagramBatch> handOff) {
     this.channel = channel;
     this.selector = selector;
     this.pool = pool;
     this.counters = counters;
+    this.allowList = allowList;
     this.handOff = handOff;
     this.thread = Thread.ofPlatform().name("flowagg-netflow-receiver").daemon().unstarted(this::run);
   }
@@ -44,14 +46,14 @@ public final class UdpReceiver implements AutoCloseable {
   /** Binds the socket and starts receiving. */
   public static UdpReceiver start(
       String host, int port, int receiveBufferBytes, BatchPool pool, IngestCounters counters,
-      Consumer<DatagramBatch> handOff) throws IOException {
+      ExporterAllowList allowList, Consumer<DatagramBatch> handOff) throws IOException {
     DatagramChannel channel = DatagramChannel.open();
     channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes);
     channel.bind(new InetSocketAddress(host, port));
     channel.configureBlocking(false);
     Selector selector = Selector.open();
     channel.register(selector, SelectionKey.OP_READ);
-    UdpReceiver receiver = new UdpReceiver(channel, selector, pool, counters, handOff);
+    UdpReceiver receiver = new UdpReceiver(channel, selector, pool, counters, allowList, handOff);
     int granted = channel.getOption(StandardSocketOptions.SO_RCVBUF);
     log.info(
         "NetFlow/IPFIX listener on udp {} (receive buffer {} bytes{})",
@@ -103,7 +105,13 @@ public final class UdpReceiver implements AutoCloseable {
             break;
           }
           counters.datagramsReceived.incrementAndGet();
-          batch.commit(target.position(), IpAddress.of(from.getAddress().getAddress()), System.currentTimeMillis());
+          IpAddress source = IpAddress.of(from.getAddress().getAddress());
+          if (!allowList.admits(source)) {
+            // Not committed: the next datagram is received over it.
+            counters.droppedNotAllowed.count(source);
+            continue;
+          }
+          batch.commit(target.position(), source, System.currentTimeMillis());
           if (!batch.hasRoom()) {
             handOff.accept(batch);
             batch = null;

@@ -4,7 +4,10 @@ import com.typesafe.config.Config;
 import dev.flowagg.nativeagg.NativeMode;
 import dev.flowagg.protocol.netflow.DecoderSettings;
 import dev.flowagg.protocol.netflow.SamplingMode;
+import dev.flowagg.protocol.classify.Prefix;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Settings of the NetFlow/IPFIX input: the UDP listener, decoding, pre-aggregation and delivery. */
@@ -12,6 +15,7 @@ public record IngestSettings(
     String netflowHost,
     int netflowPort,
     int receiveBufferBytes,
+    List<Prefix> netflowAllow,
     NativeMode kernel,
     SamplingMode sampling,
     Duration templateLifetime,
@@ -40,6 +44,7 @@ public record IngestSettings(
         c.getString("netflow-host"),
         c.getInt("netflow-port"),
         (int) c.getBytes("receive-buffer-bytes").longValue(),
+        parseAllowList(c.getString("netflow-allow")),
         NativeMode.parse(c.getString("native")),
         SamplingMode.valueOf(sampling),
         c.getDuration("template-lifetime"),
@@ -50,5 +55,23 @@ public record IngestSettings(
         c.getInt("batches"),
         c.getInt("max-deliveries-in-flight"),
         c.getDuration("log-interval"));
+  }
+
+  /** {@code "10.0.0.0/8, 2001:db8::/32, 192.0.2.7"} into prefixes; empty means every exporter is allowed. */
+  static List<Prefix> parseAllowList(String commaSeparated) {
+    List<Prefix> prefixes = new ArrayList<>();
+    for (String entry : commaSeparated.split(",")) {
+      String cidr = entry.strip();
+      if (cidr.isEmpty()) {
+        continue;
+      }
+      try {
+        prefixes.add(Prefix.parse(cidr));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "FLOWAGG_NETFLOW_ALLOW: '" + cidr + "' is not an address or CIDR prefix: " + e.getMessage());
+      }
+    }
+    return List.copyOf(prefixes);
   }
 }

@@ -23,6 +23,7 @@ public record NodeSettings(
     DatabaseSettings database,
     IngestSettings ingest,
     AggregateSettings aggregate,
+    SecuritySettings security,
     IdempotencySettings idempotency,
     ShutdownSettings shutdown) {
 
@@ -51,6 +52,7 @@ public record NodeSettings(
             f.getInt("aggregate.snapshot-every"),
             f.getInt("aggregate.remembered-writes"),
             f.getDuration("aggregate.reservation-timeout")),
+        SecuritySettings.from(f.getConfig("security")),
         IdempotencySettings.from(f.getConfig("idempotency")),
         ShutdownSettings.from(f.getConfig("shutdown")));
   }

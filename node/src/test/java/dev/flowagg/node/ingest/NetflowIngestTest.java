@@ -78,7 +78,7 @@ class NetflowIngestTest {
   }
 
   /** Flows of a few clients and servers, ending inside {@code hour}. */
-  private static List<FlowSpec> traffic(long hour, int count, long seed, boolean ipv6) {
+  static List<FlowSpec> traffic(long hour, int count, long seed, boolean ipv6) {
     Random random = new Random(seed);
     List<FlowSpec> flows = new ArrayList<>();
     int[] servicePorts = {443, 5432, 53, 8080};
@@ -98,7 +98,7 @@ class NetflowIngestTest {
   }
 
   /** What GET /flows must show for these datagrams: the Java kernel's aggregation of them, offline. */
-  private static Map<Long, String> expectedRows(List<byte[]> datagrams) {
+  static Map<Long, String> expectedRows(List<byte[]> datagrams) {
     Map<Long, List<String>> rows = new TreeMap<>();
     try (JavaFlowKernel kernel = new JavaFlowKernel(DecoderSettings.defaults(), ClassificationRules.empty());
         DatagramBatch batch = new DatagramBatch(datagrams.size(), Math.max(65_535, datagrams.size() * 1500 + 65_535))) {

@@ -11,23 +11,32 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /** A node running as its own JVM from the built jar, as a person runs it; it can be killed with SIGKILL. */
 public final class NodeProcess implements AutoCloseable {
 
   private final Map<String, String> env;
   private final Path log;
+  private final List<String> commandPrefix;
   private Process process;
   public final HttpApi http;
 
-  private NodeProcess(Map<String, String> env, Path log) {
+  private NodeProcess(Map<String, String> env, Path log, List<String> commandPrefix) {
     this.env = env;
     this.log = log;
+    this.commandPrefix = commandPrefix;
     this.http = new HttpApi("http://" + env.get("FLOWAGG_HTTP_HOST") + ":" + env.get("FLOWAGG_HTTP_PORT"));
   }
 
   /** A node on loopback with free ports and these extra FLOWAGG_* variables; not started yet. */
   public static NodeProcess configure(Path dataDir, Map<String, String> extraEnv) {
+    return configure(dataDir, extraEnv, List.of());
+  }
+
+  /** As {@link #configure(Path, Map)}, the JVM started through {@code commandPrefix} (e.g. ip netns exec NAME). */
+  public static NodeProcess configure(Path dataDir, Map<String, String> extraEnv, List<String> commandPrefix) {
     Map<String, String> env = new HashMap<>();
     env.put("FLOWAGG_HTTP_HOST", "127.0.0.1");
     env.put("FLOWAGG_HTTP_PORT", Integer.toString(freePort()));
@@ -35,7 +44,7 @@ public final class NodeProcess implements AutoCloseable {
     env.put("FLOWAGG_CLUSTER_PORT", Integer.toString(freePort()));
     env.put("FLOWAGG_DATA_DIR", dataDir.toString());
     env.putAll(extraEnv);
-    return new NodeProcess(env, dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+    return new NodeProcess(env, dataDir.resolveSibling(dataDir.getFileName() + ".log"), List.copyOf(commandPrefix));
   }
 
   /** Starts the JVM and waits until {@code /health/ready} answers 200. */
@@ -45,7 +54,8 @@ public final class NodeProcess implements AutoCloseable {
       throw new IllegalStateException("the node jar is not built: " + jar + " (run through 'mvn verify')");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar));
+    List<String> cmd = new ArrayList<>(commandPrefix);
+    cmd.addAll(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOWAGG_"));
     pb.environment().putAll(env);
@@ -85,7 +95,7 @@ public final class NodeProcess implements AutoCloseable {
   public int terminate(Duration within) {
     process.destroy();
     try {
-      if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
         kill();
         throw new AssertionError("node did not exit within " + within + " of SIGTERM; log: " + logText());
       }
@@ -93,6 +103,18 @@ public final class NodeProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return process.exitValue();
+  }
+
+  /** Waits for the process to end by itself; its exit code, or empty if it still runs after {@code timeout}. */
+  public OptionalInt awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          ? OptionalInt.of(process.exitValue())
+          : OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalInt.empty();
+    }
   }
 
   public boolean isRunning() {

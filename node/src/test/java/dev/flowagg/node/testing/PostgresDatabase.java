@@ -28,6 +28,18 @@ public final class PostgresDatabase implements AutoCloseable {
     return SERVER + name;
   }
 
+  /** Host and port of the server, as the test reaches it. */
+  public static java.net.InetSocketAddress serverAddress() {
+    java.net.URI uri = java.net.URI.create(SERVER.substring("jdbc:".length()));
+    return new java.net.InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort());
+  }
+
+  /** The FLOWAGG_DB_* variables of a node that reaches the server through {@code host:port} (a forwarder). */
+  public Map<String, String> nodeEnvVia(String host, int port) {
+    return Map.of("FLOWAGG_DB_URL", "jdbc:postgresql://" + host + ":" + port + "/" + name, "FLOWAGG_DB_USER", USER,
+        "FLOWAGG_DB_PASSWORD", PASSWORD);
+  }
+
   /** The FLOWAGG_DB_* variables of a node using this database. */
   public Map<String, String> nodeEnv() {
     return Map.of("FLOWAGG_DB_URL", url(), "FLOWAGG_DB_USER", USER, "FLOWAGG_DB_PASSWORD", PASSWORD);
