@@ -4,7 +4,7 @@ use crate::classify::{PrefixRules, ServicePorts};
 use crate::decoder::Decoder;
 use crate::records::{Flow, FlowSink};
 use crate::state::Settings;
-use crate::table::{AggregateTable, KEY_WORDS, USED};
+use crate::table::{AddBuffer, AggregateTable, KEY_WORDS, USED};
 
 const MILLIS_PER_HOUR: i64 = 3_600_000;
 /// Bytes per datagram entry in the batch's meta segment.
@@ -31,12 +31,14 @@ pub struct Kernel {
     vpcs: PrefixRules,
     ports: ServicePorts,
     table: AggregateTable,
+    buffer: Box<AddBuffer>,
     max_entries: usize,
 }
 
 /// Adds each flow of one datagram to the table.
 struct Aggregator<'a> {
     table: &'a mut AggregateTable,
+    buffer: &'a mut AddBuffer,
     apps: &'a PrefixRules,
     ports: &'a ServicePorts,
     vpc: (u64, u64, u64),
@@ -73,7 +75,7 @@ impl FlowSink for Aggregator<'_> {
             f.end_ms.div_euclid(MILLIS_PER_HOUR) as u64,
             USED | self.vpc.2 | c.2 | s.2,
         ];
-        self.table.add(&key, tx, rx);
+        self.buffer.push(self.table, key, tx, rx);
     }
 }
 
@@ -86,6 +88,7 @@ impl Kernel {
             vpcs,
             ports,
             table: AggregateTable::with_capacity(initial_slots),
+            buffer: Box::new(AddBuffer::new()),
             max_entries: max_entries.max(1),
         }
     }
@@ -121,8 +124,11 @@ impl Kernel {
                     v
                 }
             };
-            let mut sink = Aggregator { table: &mut self.table, apps: &self.apps, ports: &self.ports, vpc };
+            let mut sink =
+                Aggregator { table: &mut self.table, buffer: &mut self.buffer, apps: &self.apps, ports: &self.ports, vpc };
             *flows += self.decoder.decode(exporter, payload, received_at, &mut sink);
+            // Flushed per datagram, so that the table-full check above sees every key of the datagrams before.
+            self.buffer.flush(&mut self.table);
         }
         BatchEnd::Done
     }

@@ -195,6 +195,74 @@ pub struct Template {
     pub slots: Box<[Slot]>,
     pub unsupported: u32,
     pub last_seen: i64,
+    /// The direct plan of a common IPv4 flow template, when this template is one.
+    pub fast: Option<FastPlan>,
+}
+
+/// A field of a fixed-length record: offset and length, length 0 when the template lacks it.
+#[derive(Clone, Copy, Default)]
+pub struct Field {
+    pub offset: u32,
+    pub length: u32,
+}
+
+impl Field {
+    #[inline(always)]
+    pub fn present(self) -> bool {
+        self.length != 0
+    }
+}
+
+/// Where the fields a flow needs sit in a fixed-length IPv4 flow record whose template has no sampling, options,
+/// IPv6, sub-second NTP or delta time fields: the records can then be read straight from these offsets, with the
+/// same results as the general decoder's role-by-role reading.
+#[derive(Clone, Copy, Default)]
+pub struct FastPlan {
+    pub src: Field,
+    pub dst: Field,
+    pub src_port: Field,
+    pub dst_port: Field,
+    pub icmp: Field,
+    pub octets: Field,
+    pub out_octets: Field,
+    pub reverse: Field,
+    pub end_ms: Field,
+    pub end_seconds: Field,
+    pub end_uptime: Field,
+}
+
+impl FastPlan {
+    /// The plan for these slots, or None when a slot's role needs the general decoder.
+    fn of(options: bool, variable: bool, slots: &[Slot]) -> Option<FastPlan> {
+        if options || variable {
+            return None;
+        }
+        let mut plan = FastPlan::default();
+        let mut seen = 0u32;
+        for s in slots {
+            if seen & s.role.bit() != 0 {
+                return None; // a repeated role: the general decoder keeps the last one
+            }
+            seen |= s.role.bit();
+            let f = Field { offset: s.offset, length: s.length };
+            match s.role {
+                Role::SourceIpv4 => plan.src = f,
+                Role::DestinationIpv4 => plan.dst = f,
+                Role::SourcePort => plan.src_port = f,
+                Role::DestinationPort => plan.dst_port = f,
+                Role::IcmpTypeCode => plan.icmp = f,
+                Role::Octets => plan.octets = f,
+                Role::OutOctets => plan.out_octets = f,
+                Role::ReverseOctets => plan.reverse = f,
+                Role::EndMilliseconds => plan.end_ms = f,
+                Role::EndSeconds => plan.end_seconds = f,
+                Role::EndSysUpTime => plan.end_uptime = f,
+                Role::Protocol | Role::Packets | Role::OutPackets | Role::ReversePackets => {}
+                _ => return None,
+            }
+        }
+        if plan.src.present() && plan.dst.present() { Some(plan) } else { None }
+    }
 }
 
 impl Template {
@@ -230,6 +298,7 @@ impl Template {
             lengths: d.lengths.clone().into_boxed_slice(),
             variable,
             record_length: offset,
+            fast: FastPlan::of(d.options, variable, &slots),
             slots: slots.into_boxed_slice(),
             unsupported,
             last_seen: now,
