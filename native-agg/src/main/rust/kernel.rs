@@ -9,6 +9,8 @@ use crate::table::{AddBuffer, AggregateTable, KEY_WORDS, USED};
 const MILLIS_PER_HOUR: i64 = 3_600_000;
 /// Bytes per datagram entry in the batch's meta segment.
 pub const META_BYTES: usize = 32;
+/// Tables up to this size (a typical L2 cache) take their adds at once; larger ones through the prefetching buffer.
+const DIRECT_TABLE_BYTES: usize = 512 << 10;
 const VPC_IS_INDEX: u64 = 1;
 const SRC_IS_INDEX: u64 = 2;
 const DST_IS_INDEX: u64 = 4;
@@ -39,6 +41,8 @@ pub struct Kernel {
 struct Aggregator<'a> {
     table: &'a mut AggregateTable,
     buffer: &'a mut AddBuffer,
+    /// True while the table is small enough to stay in cache, where buffering would only add work.
+    direct: bool,
     apps: &'a PrefixRules,
     ports: &'a ServicePorts,
     vpc: (u64, u64, u64),
@@ -55,7 +59,7 @@ impl Aggregator<'_> {
 }
 
 impl FlowSink for Aggregator<'_> {
-    #[inline]
+    #[inline(always)]
     fn accept(&mut self, f: &Flow) {
         let src = (f.src_high, f.src_low);
         let dst = (f.dst_high, f.dst_low);
@@ -75,7 +79,11 @@ impl FlowSink for Aggregator<'_> {
             f.end_ms.div_euclid(MILLIS_PER_HOUR) as u64,
             USED | self.vpc.2 | c.2 | s.2,
         ];
-        self.buffer.push(self.table, key, tx, rx);
+        if self.direct {
+            self.table.add(&key, tx, rx);
+        } else {
+            self.buffer.push(self.table, &key, tx, rx);
+        }
     }
 }
 
@@ -124,8 +132,15 @@ impl Kernel {
                     v
                 }
             };
-            let mut sink =
-                Aggregator { table: &mut self.table, buffer: &mut self.buffer, apps: &self.apps, ports: &self.ports, vpc };
+            let direct = self.table.bytes() <= DIRECT_TABLE_BYTES;
+            let mut sink = Aggregator {
+                table: &mut self.table,
+                buffer: &mut self.buffer,
+                direct,
+                apps: &self.apps,
+                ports: &self.ports,
+                vpc,
+            };
             *flows += self.decoder.decode(exporter, payload, received_at, &mut sink);
             // Flushed per datagram, so that the table-full check above sees every key of the datagrams before.
             self.buffer.flush(&mut self.table);

@@ -53,14 +53,14 @@ impl AddBuffer {
     }
 
     #[inline]
-    pub fn push(&mut self, table: &mut AggregateTable, key: [u64; KEY_WORDS], tx: i64, rx: i64) {
+    pub fn push(&mut self, table: &mut AggregateTable, key: &[u64; KEY_WORDS], tx: i64, rx: i64) {
         if self.len == ADD_BUFFER {
             self.flush(table);
         }
-        let h = hash(&key);
+        let h = hash(key);
         table.prefetch(h);
         let n = self.len;
-        self.keys[n] = key;
+        self.keys[n] = *key;
         self.hashes[n] = h;
         self.sums[n] = (tx, rx);
         self.len = n + 1;
@@ -93,13 +93,18 @@ impl AggregateTable {
         self.len
     }
 
-    #[inline]
+    /// Bytes of slot memory.
+    pub fn bytes(&self) -> usize {
+        self.slots.len() * 8
+    }
+
+    #[inline(always)]
     pub fn add(&mut self, key: &[u64; KEY_WORDS], tx: i64, rx: i64) {
         self.add_hashed(key, hash(key), tx, rx);
     }
 
     /// Adds with the key's hash already computed (see `AddBuffer`).
-    #[inline]
+    #[inline(always)]
     pub fn add_hashed(&mut self, key: &[u64; KEY_WORDS], h: u64, tx: i64, rx: i64) {
         if (self.len + 1) * 2 > self.mask + 1 {
             self.grow();
