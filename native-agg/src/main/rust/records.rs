@@ -1,7 +1,7 @@
 //! Data records of one v9 or IPFIX data set, decoded with a compiled template; allocates nothing per record.
 
 use crate::state::DomainState;
-use crate::template::{FastPlan, Field, Role, Template, ROLES, VARIABLE_LENGTH};
+use crate::template::{FastPlan, Role, Template, ROLES, VARIABLE_LENGTH};
 use crate::wire::{i64_at, is_padding, u16_at, unsigned_at};
 
 const V4_MAPPED: u64 = 0xFFFF << 32;
@@ -254,14 +254,6 @@ impl RecordDecoder {
 /// The records of a set whose template has a `FastPlan`: the same flows `complete` makes, read from fixed offsets.
 fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], length: usize, cx: SetContext, domain: &DomainState,
     sink: &mut S) {
-    #[inline(always)]
-    fn get(r: &[u8], f: Field) -> i64 {
-        unsigned_at(r, f.offset as usize, f.length as usize)
-    }
-    #[inline(always)]
-    fn get_or_zero(r: &[u8], f: Field) -> i64 {
-        if f.present() { get(r, f) } else { 0 }
-    }
     // No sampling field in the template: every record takes the domain's announced rate, or none.
     let rate = if domain.default_rate == 0.0 { 1.0 } else { domain.default_rate };
     // The end time when a record carries no usable absolute time (see `end_time`).
@@ -274,29 +266,29 @@ fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], length: usize, cx: SetContex
         None
     };
     for r in b.chunks_exact(length) {
-        let bytes = if p.octets.present() { get(r, p.octets) } else { get_or_zero(r, p.out_octets) };
-        let reverse = get_or_zero(r, p.reverse);
+        let bytes = if p.octets.present() { p.octets.read(r) } else { p.out_octets.read(r) };
+        let reverse = p.reverse.read(r);
         // An absolute time of 0 counts as absent, as in `end_time`.
-        let ms = get_or_zero(r, p.end_ms);
-        let seconds = get_or_zero(r, p.end_seconds);
+        let ms = p.end_ms.read(r);
+        let seconds = p.end_seconds.read(r);
         let end_ms = if ms != 0 {
             ms
         } else if seconds != 0 {
             seconds.wrapping_mul(1000)
         } else {
             match uptime_base {
-                Some(uptime) if p.end_uptime.present() => from_uptime(cx.export_ms, uptime, get(r, p.end_uptime)),
+                Some(uptime) if p.end_uptime.present() => from_uptime(cx.export_ms, uptime, p.end_uptime.read(r)),
                 _ => cx.export_ms,
             }
         };
         let (bytes, reverse) = sampled(bytes, reverse, rate, cx.apply_sampling);
         let flow = Flow {
             src_high: 0,
-            src_low: V4_MAPPED | get(r, p.src) as u64,
+            src_low: V4_MAPPED | p.src.read(r) as u64,
             dst_high: 0,
-            dst_low: V4_MAPPED | get(r, p.dst) as u64,
-            src_port: get_or_zero(r, p.src_port) as i32,
-            dst_port: if p.dst_port.present() { get(r, p.dst_port) } else { get_or_zero(r, p.icmp) } as i32,
+            dst_low: V4_MAPPED | p.dst.read(r) as u64,
+            src_port: p.src_port.read(r) as i32,
+            dst_port: if p.dst_port.present() { p.dst_port.read(r) } else { p.icmp.read(r) } as i32,
             bytes,
             reverse_bytes: reverse,
             end_ms,
