@@ -9,8 +9,6 @@ use crate::table::{AddBuffer, AggregateTable, KEY_WORDS, USED};
 const MILLIS_PER_HOUR: i64 = 3_600_000;
 /// Bytes per datagram entry in the batch's meta segment.
 pub const META_BYTES: usize = 32;
-/// Tables up to this size (a typical L2 cache) take their adds at once; larger ones through the prefetching buffer.
-const DIRECT_TABLE_BYTES: usize = 512 << 10;
 const VPC_IS_INDEX: u64 = 1;
 const SRC_IS_INDEX: u64 = 2;
 const DST_IS_INDEX: u64 = 4;
@@ -35,14 +33,15 @@ pub struct Kernel {
     table: AggregateTable,
     buffer: Box<AddBuffer>,
     max_entries: usize,
+    /// The last exporter and its VPC column: consecutive datagrams, within a batch and across batches, mostly come
+    /// from one exporter, so it is classified once per run of them.
+    last_vpc: Option<((u64, u64), (u64, u64, u64))>,
 }
 
 /// Adds each flow of one datagram to the table.
 struct Aggregator<'a> {
     table: &'a mut AggregateTable,
     buffer: &'a mut AddBuffer,
-    /// True while the table is small enough to stay in cache, where buffering would only add work.
-    direct: bool,
     apps: &'a PrefixRules,
     ports: &'a ServicePorts,
     vpc: (u64, u64, u64),
@@ -79,11 +78,7 @@ impl FlowSink for Aggregator<'_> {
             f.end_ms.div_euclid(MILLIS_PER_HOUR) as u64,
             USED | self.vpc.2 | c.2 | s.2,
         ];
-        if self.direct {
-            self.table.add(&key, tx, rx);
-        } else {
-            self.buffer.push(self.table, &key, tx, rx);
-        }
+        self.buffer.push(self.table, &key, tx, rx);
     }
 }
 
@@ -97,6 +92,7 @@ impl Kernel {
             ports,
             table: AggregateTable::with_capacity(initial_slots),
             buffer: Box::new(AddBuffer::new()),
+            last_vpc: None,
             max_entries: max_entries.max(1),
         }
     }
@@ -104,7 +100,6 @@ impl Kernel {
     /// Processes datagrams `start..` of a batch; `meta` holds a 32-byte entry per datagram (native order).
     pub fn process(&mut self, data: &[u8], meta: &[u8], start: usize, flows: &mut i64) -> BatchEnd {
         let count = meta.len() / META_BYTES;
-        let mut vpc_of: Option<((u64, u64), (u64, u64, u64))> = None;
         for i in start..count {
             if self.table.len() >= self.max_entries {
                 return BatchEnd::TableFull(i);
@@ -120,23 +115,20 @@ impl Kernel {
             let Some(payload) = data.get(offset..offset.saturating_add(length)) else {
                 return BatchEnd::BadMeta(i);
             };
-            // Consecutive datagrams mostly come from one exporter: classify it once.
-            let vpc = match vpc_of {
+            let vpc = match self.last_vpc {
                 Some((e, v)) if e == exporter => v,
                 _ => {
                     let v = match self.vpcs.lookup(exporter.0, exporter.1) {
                         i if i >= 0 => (0, i as u64, VPC_IS_INDEX),
                         _ => (exporter.0, exporter.1, 0),
                     };
-                    vpc_of = Some((exporter, v));
+                    self.last_vpc = Some((exporter, v));
                     v
                 }
             };
-            let direct = self.table.bytes() <= DIRECT_TABLE_BYTES;
             let mut sink = Aggregator {
                 table: &mut self.table,
                 buffer: &mut self.buffer,
-                direct,
                 apps: &self.apps,
                 ports: &self.ports,
                 vpc,

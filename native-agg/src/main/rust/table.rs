@@ -37,7 +37,8 @@ fn same_key(s: &[u64; WORDS], k: &[u64; KEY_WORDS]) -> bool {
 
 /// Keys waiting to be added, each with its hash and its slot already being fetched: a flow's slot is usually not
 /// in cache once the table outgrows it, so decoding the next flows while the loads are under way hides most of that
-/// latency. Flushed in arrival order, so the table ends exactly as if each key had been added at once.
+/// latency (a table in L2 gains a little too: the hashes of successive flows overlap). Flushed in arrival order, so
+/// the table ends exactly as if each key had been added at once.
 pub struct AddBuffer {
     keys: [[u64; KEY_WORDS]; ADD_BUFFER],
     hashes: [u64; ADD_BUFFER],
@@ -93,12 +94,8 @@ impl AggregateTable {
         self.len
     }
 
-    /// Bytes of slot memory.
-    pub fn bytes(&self) -> usize {
-        self.slots.len() * 8
-    }
-
-    #[inline(always)]
+    /// Adds one key at once (the kernel adds through `AddBuffer`).
+    #[cfg(test)]
     pub fn add(&mut self, key: &[u64; KEY_WORDS], tx: i64, rx: i64) {
         self.add_hashed(key, hash(key), tx, rx);
     }
