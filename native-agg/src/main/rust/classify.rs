@@ -1,15 +1,42 @@
 //! Classification tables Java hands over at creation: app prefixes, exporter prefixes, service ports.
 
-/// A longest-prefix-match trie per address family, in flat arrays; values are indexes, -1 for none.
+/// A longest-prefix-match trie per address family, in flat arrays; values are indexes, -1 for none. The first 8 bits
+/// are also resolved in one step through a 256-entry table (the node after them and the best value on the way), so
+/// that most lookups, whose address shares no long prefix with any rule, end after one load.
 pub struct PrefixTrie {
     zero: Vec<u32>,
     one: Vec<u32>,
     values: Vec<i32>,
+    /// Per leading byte: (node reached after 8 bits or 0, best value on the way).
+    first: Box<[(u32, i32); 256]>,
+    /// The longest prefix put, so that a lookup stops stepping once no longer rule can match.
+    deepest: u32,
 }
+
+const STRIDE: u32 = 8;
 
 impl PrefixTrie {
     pub fn new() -> Self {
-        PrefixTrie { zero: vec![0], one: vec![0], values: vec![-1] }
+        PrefixTrie { zero: vec![0], one: vec![0], values: vec![-1], first: Box::new([(0, -1); 256]), deepest: 0 }
+    }
+
+    /// Recomputes the first-byte table; called after every `put`.
+    fn index_first_byte(&mut self) {
+        for b in 0..256u32 {
+            let mut best = self.values[0];
+            let mut node = 0usize;
+            for i in 0..STRIDE {
+                let bit = (b >> (STRIDE - 1 - i)) & 1;
+                node = if bit == 0 { self.zero[node] } else { self.one[node] } as usize;
+                if node == 0 {
+                    break;
+                }
+                if self.values[node] >= 0 {
+                    best = self.values[node];
+                }
+            }
+            self.first[b as usize] = (node as u32, best);
+        }
     }
 
     /// Adds `bits` (most significant first, `length` of them) mapping to `value`.
@@ -30,14 +57,25 @@ impl PrefixTrie {
             };
         }
         self.values[node] = value;
+        self.deepest = self.deepest.max(length);
+        self.index_first_byte();
     }
 
     /// The value of the longest prefix containing the `depth` leading bits of `bits`, or -1.
-    #[inline]
+    #[inline(always)]
     pub fn longest_match(&self, bits: u128, depth: u32) -> i32 {
-        let mut best = self.values[0];
-        let mut node = 0usize;
-        for i in 0..depth {
+        let (node, best) = self.first[(bits >> 120) as usize];
+        // Depth is 32 or 128, never less than the stride.
+        if node == 0 {
+            return best;
+        }
+        self.walk(node as usize, best, bits, depth)
+    }
+
+    /// Continues a lookup below the first byte.
+    #[inline(never)]
+    fn walk(&self, mut node: usize, mut best: i32, bits: u128, depth: u32) -> i32 {
+        for i in STRIDE..depth.min(self.deepest) {
             let bit = (bits >> (127 - i)) & 1;
             node = if bit == 0 { self.zero[node] } else { self.one[node] } as usize;
             if node == 0 {
@@ -77,7 +115,7 @@ impl PrefixRules {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn lookup(&self, high: u64, low: u64) -> i32 {
         if is_v4(high, low) {
             self.v4.longest_match((low as u128) << 96, 32)

@@ -4,7 +4,7 @@ use crate::classify::{PrefixRules, ServicePorts};
 use crate::decoder::Decoder;
 use crate::records::{Flow, FlowSink};
 use crate::state::Settings;
-use crate::table::{AggregateTable, KEY_WORDS, USED};
+use crate::table::{AddBuffer, AggregateTable, KEY_WORDS, USED};
 
 const MILLIS_PER_HOUR: i64 = 3_600_000;
 /// Bytes per datagram entry in the batch's meta segment.
@@ -31,12 +31,17 @@ pub struct Kernel {
     vpcs: PrefixRules,
     ports: ServicePorts,
     table: AggregateTable,
+    buffer: Box<AddBuffer>,
     max_entries: usize,
+    /// The last exporter and its VPC column: consecutive datagrams, within a batch and across batches, mostly come
+    /// from one exporter, so it is classified once per run of them.
+    last_vpc: Option<((u64, u64), (u64, u64, u64))>,
 }
 
 /// Adds each flow of one datagram to the table.
 struct Aggregator<'a> {
     table: &'a mut AggregateTable,
+    buffer: &'a mut AddBuffer,
     apps: &'a PrefixRules,
     ports: &'a ServicePorts,
     vpc: (u64, u64, u64),
@@ -53,7 +58,7 @@ impl Aggregator<'_> {
 }
 
 impl FlowSink for Aggregator<'_> {
-    #[inline]
+    #[inline(always)]
     fn accept(&mut self, f: &Flow) {
         let src = (f.src_high, f.src_low);
         let dst = (f.dst_high, f.dst_low);
@@ -73,7 +78,7 @@ impl FlowSink for Aggregator<'_> {
             f.end_ms.div_euclid(MILLIS_PER_HOUR) as u64,
             USED | self.vpc.2 | c.2 | s.2,
         ];
-        self.table.add(&key, tx, rx);
+        self.buffer.push(self.table, &key, tx, rx);
     }
 }
 
@@ -86,6 +91,8 @@ impl Kernel {
             vpcs,
             ports,
             table: AggregateTable::with_capacity(initial_slots),
+            buffer: Box::new(AddBuffer::new()),
+            last_vpc: None,
             max_entries: max_entries.max(1),
         }
     }
@@ -93,7 +100,6 @@ impl Kernel {
     /// Processes datagrams `start..` of a batch; `meta` holds a 32-byte entry per datagram (native order).
     pub fn process(&mut self, data: &[u8], meta: &[u8], start: usize, flows: &mut i64) -> BatchEnd {
         let count = meta.len() / META_BYTES;
-        let mut vpc_of: Option<((u64, u64), (u64, u64, u64))> = None;
         for i in start..count {
             if self.table.len() >= self.max_entries {
                 return BatchEnd::TableFull(i);
@@ -109,20 +115,27 @@ impl Kernel {
             let Some(payload) = data.get(offset..offset.saturating_add(length)) else {
                 return BatchEnd::BadMeta(i);
             };
-            // Consecutive datagrams mostly come from one exporter: classify it once.
-            let vpc = match vpc_of {
+            let vpc = match self.last_vpc {
                 Some((e, v)) if e == exporter => v,
                 _ => {
                     let v = match self.vpcs.lookup(exporter.0, exporter.1) {
                         i if i >= 0 => (0, i as u64, VPC_IS_INDEX),
                         _ => (exporter.0, exporter.1, 0),
                     };
-                    vpc_of = Some((exporter, v));
+                    self.last_vpc = Some((exporter, v));
                     v
                 }
             };
-            let mut sink = Aggregator { table: &mut self.table, apps: &self.apps, ports: &self.ports, vpc };
+            let mut sink = Aggregator {
+                table: &mut self.table,
+                buffer: &mut self.buffer,
+                apps: &self.apps,
+                ports: &self.ports,
+                vpc,
+            };
             *flows += self.decoder.decode(exporter, payload, received_at, &mut sink);
+            // Flushed per datagram, so that the table-full check above sees every key of the datagrams before.
+            self.buffer.flush(&mut self.table);
         }
         BatchEnd::Done
     }

@@ -1,7 +1,7 @@
 //! Data records of one v9 or IPFIX data set, decoded with a compiled template; allocates nothing per record.
 
 use crate::state::DomainState;
-use crate::template::{Role, Template, ROLES, VARIABLE_LENGTH};
+use crate::template::{FastPlan, Role, Template, ROLES, VARIABLE_LENGTH};
 use crate::wire::{i64_at, is_padding, u16_at, unsigned_at};
 
 const V4_MAPPED: u64 = 0xFFFF << 32;
@@ -133,6 +133,12 @@ impl RecordDecoder {
             if cx.version == 9 && length < 4 {
                 count = without_v9_padding(b, length, count);
             }
+            if let Some(plan) = &t.fast {
+                decode_fast(plan, &b[..count * length], length, cx, domain, sink);
+                out.records = count;
+                out.flows = count as i64;
+                return out;
+            }
             let mut base = 0;
             while out.records < count {
                 self.fields.present = 0;
@@ -241,6 +247,52 @@ impl RecordDecoder {
             end_ms,
         };
         out.flows += 1;
+        sink.accept(&flow);
+    }
+}
+
+/// The records of a set whose template has a `FastPlan`: the same flows `complete` makes, read from fixed offsets.
+fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], length: usize, cx: SetContext, domain: &DomainState,
+    sink: &mut S) {
+    // No sampling field in the template: every record takes the domain's announced rate, or none.
+    let rate = if domain.default_rate == 0.0 { 1.0 } else { domain.default_rate };
+    // The end time when a record carries no usable absolute time (see `end_time`).
+    let init = domain.system_init_ms;
+    let uptime_base = if cx.version == 9 {
+        Some(cx.uptime_ms)
+    } else if init >= 0 && init <= cx.export_ms {
+        Some(cx.export_ms - init)
+    } else {
+        None
+    };
+    for r in b.chunks_exact(length) {
+        let bytes = if p.octets.present() { p.octets.read(r) } else { p.out_octets.read(r) };
+        let reverse = p.reverse.read(r);
+        // An absolute time of 0 counts as absent, as in `end_time`.
+        let ms = p.end_ms.read(r);
+        let seconds = p.end_seconds.read(r);
+        let end_ms = if ms != 0 {
+            ms
+        } else if seconds != 0 {
+            seconds.wrapping_mul(1000)
+        } else {
+            match uptime_base {
+                Some(uptime) if p.end_uptime.present() => from_uptime(cx.export_ms, uptime, p.end_uptime.read(r)),
+                _ => cx.export_ms,
+            }
+        };
+        let (bytes, reverse) = sampled(bytes, reverse, rate, cx.apply_sampling);
+        let flow = Flow {
+            src_high: 0,
+            src_low: V4_MAPPED | p.src.read(r) as u64,
+            dst_high: 0,
+            dst_low: V4_MAPPED | p.dst.read(r) as u64,
+            src_port: p.src_port.read(r) as i32,
+            dst_port: if p.dst_port.present() { p.dst_port.read(r) } else { p.icmp.read(r) } as i32,
+            bytes,
+            reverse_bytes: reverse,
+            end_ms,
+        };
         sink.accept(&flow);
     }
 }

@@ -30,18 +30,17 @@ pub struct TemplateCache {
 }
 
 impl TemplateCache {
-    /// The live template key, or None; an expired one is dropped and counted.
-    pub fn find(&mut self, key: u64, now: i64, lifetime: i64, counters: &mut ExporterCounters) -> Option<&Template> {
-        let expired = match self.map.get(&key) {
-            None => return None,
-            Some(t) => now.wrapping_sub(t.last_seen) > lifetime,
-        };
-        if expired {
-            self.map.remove(&key);
-            counters.add((key >> 48) as u32, Counter::TemplatesExpired, 1);
-            return None;
+    /// Whether the template is there and live; an expired one is dropped and counted. One map lookup when live.
+    pub fn is_live(&mut self, key: u64, now: i64, lifetime: i64, counters: &mut ExporterCounters) -> bool {
+        match self.map.get(&key) {
+            None => false,
+            Some(t) if now.wrapping_sub(t.last_seen) <= lifetime => true,
+            Some(_) => {
+                self.map.remove(&key);
+                counters.add((key >> 48) as u32, Counter::TemplatesExpired, 1);
+                false
+            }
         }
-        self.map.get(&key)
     }
 
     /// Stores or replaces the template; false when it is new and the exporter is at its limit.

@@ -27,6 +27,56 @@ pub fn hash(key: &[u64; KEY_WORDS]) -> u64 {
     h ^ (h >> 29)
 }
 
+/// Word-wise key equality; an explicit reduction, because a slice comparison here becomes a call to `memcmp`.
+#[inline(always)]
+fn same_key(s: &[u64; WORDS], k: &[u64; KEY_WORDS]) -> bool {
+    ((s[0] ^ k[0]) | (s[1] ^ k[1]) | (s[2] ^ k[2]) | (s[3] ^ k[3]) | (s[4] ^ k[4]) | (s[5] ^ k[5]) | (s[6] ^ k[6])
+        | (s[7] ^ k[7]))
+        == 0
+}
+
+/// Keys waiting to be added, each with its hash and its slot already being fetched: a flow's slot is usually not
+/// in cache once the table outgrows it, so decoding the next flows while the loads are under way hides most of that
+/// latency (a table in L2 gains a little too: the hashes of successive flows overlap). Flushed in arrival order, so
+/// the table ends exactly as if each key had been added at once.
+pub struct AddBuffer {
+    keys: [[u64; KEY_WORDS]; ADD_BUFFER],
+    hashes: [u64; ADD_BUFFER],
+    sums: [(i64, i64); ADD_BUFFER],
+    len: usize,
+}
+
+pub const ADD_BUFFER: usize = 32;
+
+impl AddBuffer {
+    pub fn new() -> Self {
+        AddBuffer { keys: [[0; KEY_WORDS]; ADD_BUFFER], hashes: [0; ADD_BUFFER], sums: [(0, 0); ADD_BUFFER], len: 0 }
+    }
+
+    #[inline]
+    pub fn push(&mut self, table: &mut AggregateTable, key: &[u64; KEY_WORDS], tx: i64, rx: i64) {
+        if self.len == ADD_BUFFER {
+            self.flush(table);
+        }
+        let h = hash(key);
+        table.prefetch(h);
+        let n = self.len;
+        self.keys[n] = *key;
+        self.hashes[n] = h;
+        self.sums[n] = (tx, rx);
+        self.len = n + 1;
+    }
+
+    #[inline]
+    pub fn flush(&mut self, table: &mut AggregateTable) {
+        let n = self.len;
+        for ((key, &h), &(tx, rx)) in self.keys[..n].iter().zip(&self.hashes[..n]).zip(&self.sums[..n]) {
+            table.add_hashed(key, h, tx, rx);
+        }
+        self.len = 0;
+    }
+}
+
 /// Adds like Java's saturating sum: a sum that goes negative becomes `i64::MAX`.
 #[inline]
 pub fn saturating_add(a: i64, b: i64) -> i64 {
@@ -44,14 +94,26 @@ impl AggregateTable {
         self.len
     }
 
-    #[inline]
+    /// Adds one key at once (the kernel adds through `AddBuffer`).
+    #[cfg(test)]
     pub fn add(&mut self, key: &[u64; KEY_WORDS], tx: i64, rx: i64) {
+        self.add_hashed(key, hash(key), tx, rx);
+    }
+
+    /// Adds with the key's hash already computed (see `AddBuffer`).
+    #[inline(always)]
+    pub fn add_hashed(&mut self, key: &[u64; KEY_WORDS], h: u64, tx: i64, rx: i64) {
         if (self.len + 1) * 2 > self.mask + 1 {
             self.grow();
         }
-        let mut i = hash(key) as usize & self.mask;
+        let mut i = h as usize & self.mask;
         loop {
-            let s = &mut self.slots[i * WORDS..(i + 1) * WORDS];
+            let s: &mut [u64; WORDS] = (&mut self.slots[i * WORDS..(i + 1) * WORDS]).try_into().unwrap();
+            if same_key(s, key) {
+                s[8] = saturating_add(s[8] as i64, tx) as u64;
+                s[9] = saturating_add(s[9] as i64, rx) as u64;
+                return;
+            }
             if s[7] == 0 {
                 s[..KEY_WORDS].copy_from_slice(key);
                 s[8] = saturating_add(0, tx) as u64;
@@ -59,13 +121,27 @@ impl AggregateTable {
                 self.len += 1;
                 return;
             }
-            if s[..KEY_WORDS] == key[..] {
-                s[8] = saturating_add(s[8] as i64, tx) as u64;
-                s[9] = saturating_add(s[9] as i64, rx) as u64;
-                return;
-            }
             i = (i + 1) & self.mask;
         }
+    }
+
+    /// Asks the CPU to start loading the slot a hash points at, so that a later `add_hashed` finds it in cache.
+    #[inline]
+    pub fn prefetch(&self, h: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let at = (h as usize & self.mask) * WORDS;
+            // A 10-word slot may straddle two cache lines: touch its first and last word. Only a hint, never a read.
+            let first = self.slots.as_ptr().wrapping_add(at) as *const i8;
+            let last = self.slots.as_ptr().wrapping_add(at + WORDS - 1) as *const i8;
+            unsafe {
+                _mm_prefetch(first, _MM_HINT_T0);
+                _mm_prefetch(last, _MM_HINT_T0);
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = h;
     }
 
     fn grow(&mut self) {

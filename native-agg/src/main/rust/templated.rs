@@ -132,7 +132,7 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
     fn decode_data_set(&mut self, template_id: u32, body: &[u8]) {
         let key = template_key(self.version, self.domain_id, template_id);
         let lifetime = self.settings.template_lifetime_ms;
-        if self.state.templates.find(key, self.now, lifetime, self.counters).is_none() {
+        if !self.state.templates.is_live(key, self.now, lifetime, self.counters) {
             self.template_missing = true;
             if !body.is_empty() {
                 let set = PendingSet {

@@ -3,9 +3,10 @@
 use crate::classify::{PrefixRules, ServicePorts};
 use crate::counters::{Counter, DecodeError};
 use crate::decoder::Decoder;
-use crate::records::{ntp_to_epoch_ms, Flow, FlowSink};
-use crate::state::Settings;
-use crate::table::{AggregateTable, KEY_WORDS, USED, WORDS};
+use crate::records::{ntp_to_epoch_ms, Flow, FlowSink, RecordDecoder, SetContext};
+use crate::state::{DomainState, Settings};
+use crate::table::{AddBuffer, AggregateTable, KEY_WORDS, USED, WORDS};
+use crate::template::{Definition, Template};
 
 const EXPORTER: (u64, u64) = (0, 0xFFFF_C633_6401);
 
@@ -286,4 +287,114 @@ fn a_zero_absolute_end_time_counts_as_absent() {
     let mut sink = Collect::default();
     Decoder::new(settings()).decode(EXPORTER, &v9_packet(2, &[set(0, &t), set(260, &d)]), 0, &mut sink);
     assert_eq!(sink.0[0].end_ms, 1_700_000_000_000);
+}
+
+/// Decodes `records` with the template's direct plan and with the general decoder; both must give the same flows.
+fn fast_and_general(version: u32, fields: &[(u32, u64, u32)], records: &[u8], domain: &mut DomainState) -> Vec<Flow> {
+    let mut d = Definition::new(64);
+    d.start(300, false, 0);
+    for &(element, enterprise, length) in fields {
+        d.add(element, enterprise, length);
+    }
+    let mut t = Template::compile(version, &d, 0);
+    assert!(t.fast.is_some(), "expected a direct plan for {fields:?}");
+    let cx = SetContext { version, export_ms: 1_735_689_600_000, uptime_ms: 86_400_000, apply_sampling: true };
+    let mut decoder = RecordDecoder::new();
+    let mut fast = Collect::default();
+    let a = decoder.decode_set(&t, records, cx, domain, &mut fast);
+    t.fast = None;
+    let mut general = Collect::default();
+    let b = decoder.decode_set(&t, records, cx, domain, &mut general);
+    assert_eq!((a.records, a.flows), (b.records, b.flows));
+    assert_eq!(fast.0, general.0);
+    fast.0
+}
+
+#[test]
+fn the_direct_plan_decodes_like_the_general_decoder() {
+    // v9: addresses, ports, OUT_BYTES only, ICMP type instead of a destination port, uptime end, 3-byte counter.
+    let v9 = [(8, 0, 4), (12, 0, 4), (7, 0, 2), (32, 0, 2), (23, 0, 3), (24, 0, 4), (21, 0, 4), (4, 0, 1)];
+    let mut records = Vec::new();
+    for i in 0..7u32 {
+        records.extend_from_slice(&(0x0A01_0000 + i).to_be_bytes());
+        records.extend_from_slice(&0xC000_0201u32.to_be_bytes());
+        records.extend_from_slice(&(40_000u16 + i as u16).to_be_bytes());
+        records.extend_from_slice(&0x0800u16.to_be_bytes());
+        records.extend_from_slice(&(1000 * i + 7).to_be_bytes()[1..]);
+        records.extend_from_slice(&3u32.to_be_bytes());
+        records.extend_from_slice(&(86_000_000 + i).to_be_bytes());
+        records.push(1);
+    }
+    let mut domain = DomainState::default();
+    domain.learn_rate(false, 0, 10.0);
+    let flows = fast_and_general(9, &v9, &records, &mut domain);
+    assert_eq!(flows.len(), 7);
+    assert_eq!(flows[1].bytes, 10_070);
+    assert_eq!(flows[0].dst_port, 0x0800);
+
+    // IPFIX: seconds and milliseconds end times (zero means absent), biflow reverse octets, system init time.
+    let ipfix = [(8, 0, 4), (12, 0, 4), (7, 0, 2), (11, 0, 2), (1, 0, 8), (153, 0, 8), (151, 0, 4), (1, 29305, 4),
+        (21, 0, 4)];
+    let mut records = Vec::new();
+    for i in 0..6u64 {
+        records.extend_from_slice(&(0xAC10_0000u32 + i as u32).to_be_bytes());
+        records.extend_from_slice(&0xC000_0202u32.to_be_bytes());
+        records.extend_from_slice(&443u16.to_be_bytes());
+        records.extend_from_slice(&(50_000u16).to_be_bytes());
+        records.extend_from_slice(&(i * 100).to_be_bytes());
+        // Milliseconds only on even records, seconds only on every third: the rest fall back to uptime.
+        let ms = if i % 2 == 0 { 1_735_689_000_000 + i } else { 0 };
+        records.extend_from_slice(&ms.to_be_bytes());
+        let seconds = if i % 3 == 0 { 1_735_689_001u32 } else { 0 };
+        records.extend_from_slice(&seconds.to_be_bytes());
+        records.extend_from_slice(&(i as u32 * 7).to_be_bytes());
+        records.extend_from_slice(&(5_000 + i as u32).to_be_bytes());
+    }
+    // Two bytes of set padding: shorter than a record, so not one.
+    records.extend_from_slice(&[0, 0]);
+    let mut domain = DomainState::default();
+    fast_and_general(10, &ipfix, &records, &mut domain);
+    domain.system_init_ms = 1_735_689_590_000;
+    let flows = fast_and_general(10, &ipfix, &records, &mut domain);
+    assert_eq!(flows.len(), 6);
+    assert_eq!(flows[3].reverse_bytes, 21);
+}
+
+#[test]
+fn templates_with_sampling_ipv6_or_options_take_the_general_decoder() {
+    for fields in [
+        vec![(8, 0, 4), (12, 0, 4), (34, 0, 4)],
+        vec![(27, 0, 16), (28, 0, 16), (1, 0, 8)],
+        vec![(8, 0, 4), (1, 0, 8)],
+        vec![(8, 0, 4), (12, 0, 4), (1, 0, 8), (1, 0, 4)],
+        vec![(8, 0, 4), (12, 0, 4), (156, 0, 8)],
+    ] {
+        let mut d = Definition::new(64);
+        d.start(300, false, 0);
+        for (element, enterprise, length) in fields {
+            d.add(element, enterprise, length);
+        }
+        assert!(Template::compile(10, &d, 0).fast.is_none());
+    }
+}
+
+#[test]
+fn buffered_adds_leave_the_table_as_direct_adds_do() {
+    let mut direct = AggregateTable::with_capacity(16);
+    let mut buffered = AggregateTable::with_capacity(16);
+    let mut buffer = AddBuffer::new();
+    for i in 0..5_000u64 {
+        let key = [0, i % 700, 0, i % 13, 0, 9, 482_136, USED | (i % 3)];
+        direct.add(&key, i as i64, 1);
+        buffer.push(&mut buffered, &key, i as i64, 1);
+        if i % 97 == 0 {
+            buffer.flush(&mut buffered);
+        }
+    }
+    buffer.flush(&mut buffered);
+    assert_eq!(direct.len(), buffered.len());
+    let mut a = vec![0u64; direct.len() * WORDS];
+    let mut b = vec![0u64; buffered.len() * WORDS];
+    assert_eq!(direct.drain_into(&mut a), buffered.drain_into(&mut b));
+    assert_eq!(a, b);
 }

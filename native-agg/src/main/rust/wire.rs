@@ -25,7 +25,7 @@ pub fn i64_at(b: &[u8], p: usize) -> i64 {
 }
 
 /// RFC 7011 §6.2: an unsigned integer of 1 to 8 bytes, reduced-size encoding keeps the low-order bytes.
-#[inline]
+#[inline(always)]
 pub fn unsigned_at(b: &[u8], p: usize, length: usize) -> i64 {
     match length {
         1 => u8_at(b, p) as i64,

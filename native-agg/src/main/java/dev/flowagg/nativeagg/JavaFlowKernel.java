@@ -26,6 +26,8 @@ public final class JavaFlowKernel implements FlowKernel {
   private final CallTimer timer = new CallTimer(Kind.JAVA);
   private final FlowSink sink = this::add;
   private byte[] payload = new byte[DatagramBatch.MAX_DATAGRAM];
+  /** The exporter {@link #vpcHigh} and friends were classified for: runs of datagrams, across batches, share one. */
+  private IpAddress lastExporter;
   private long vpcHigh;
   private long vpcLow;
   private long vpcFlag;
@@ -50,7 +52,6 @@ public final class JavaFlowKernel implements FlowKernel {
     long started = System.nanoTime();
     long flows = 0;
     MemorySegment data = batch.data();
-    IpAddress lastExporter = null;
     for (int i = 0; i < batch.count(); i++) {
       int length = batch.length(i);
       if (payload.length < length) {
@@ -58,7 +59,6 @@ public final class JavaFlowKernel implements FlowKernel {
       }
       MemorySegment.copy(data, ValueLayout.JAVA_BYTE, batch.offset(i), payload, 0, length);
       IpAddress exporter = batch.exporter(i);
-      // Consecutive datagrams mostly come from one exporter: classify it once.
       if (!exporter.equals(lastExporter)) {
         classifyExporter(exporter);
         lastExporter = exporter;
