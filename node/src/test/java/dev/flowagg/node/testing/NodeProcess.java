@@ -46,7 +46,11 @@ public final class NodeProcess implements AutoCloseable {
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // Standard error apart, so a test can read what the node itself wrote on standard output.
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(errorLog().toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOWAGG_"));
     pb.environment().putAll(env);
     try {
@@ -82,9 +86,23 @@ public final class NodeProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** Standard output, then standard error. */
   public String logText() {
+    return stdoutText() + readOrSay(errorLog());
+  }
+
+  /** What the node wrote on standard output: its log. */
+  public String stdoutText() {
+    return readOrSay(log);
+  }
+
+  private Path errorLog() {
+    return log.resolveSibling(log.getFileName() + ".stderr");
+  }
+
+  private static String readOrSay(Path file) {
     try {
-      return Files.readString(log);
+      return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }

@@ -1,0 +1,49 @@
+package dev.flowagg.node.metrics;
+
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Counts failures escaping an event-sourced entity. Pekko stops an entity whose journal write or recovery failed by
+ * throwing from its behavior, with no signal to observe, so the count is taken on the way out and the failure goes on.
+ */
+public final class PersistFailureCounter extends BehaviorInterceptor<Object, Object> {
+
+  private final EntityMetrics.Of metrics;
+
+  private PersistFailureCounter(EntityMetrics.Of metrics) {
+    super(Object.class);
+    this.metrics = metrics;
+  }
+
+  /** The entity behavior, counting its failures; messages of every type (journal replies included) pass through. */
+  @SuppressWarnings("unchecked")
+  public static <C> Behavior<C> counting(EntityMetrics.Of metrics, Behavior<C> entity) {
+    Behavior<Object> intercepted =
+        Behaviors.intercept(() -> new PersistFailureCounter(metrics), (Behavior<Object>) (Behavior<?>) entity);
+    return (Behavior<C>) (Behavior<?>) intercepted;
+  }
+
+  @Override
+  public Behavior<Object> aroundReceive(TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
+    try {
+      return target.apply(ctx, msg);
+    } catch (RuntimeException e) {
+      metrics.failed();
+      throw e;
+    }
+  }
+
+  @Override
+  public Behavior<Object> aroundSignal(TypedActorContext<Object> ctx, Signal signal, SignalTarget<Object> target) {
+    try {
+      return target.apply(ctx, signal);
+    } catch (RuntimeException e) {
+      metrics.failed();
+      throw e;
+    }
+  }
+}
