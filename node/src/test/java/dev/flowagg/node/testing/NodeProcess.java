@@ -61,7 +61,7 @@ public final class NodeProcess implements AutoCloseable {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
+        .ignoreExceptionsInstanceOf(IllegalStateException.class) // not listening yet; a dead process fails at once
         .until(
             () -> {
               if (!process.isAlive()) {
