@@ -12,7 +12,7 @@ public final class EntityMetrics {
   private final Histogram persistDuration;
   private final Counter persistFailures;
 
-  EntityMetrics(PrometheusRegistry registry) {
+  public EntityMetrics(PrometheusRegistry registry) {
     persistDuration =
         Histogram.builder()
             .name("flowagg_entity_persist_duration_seconds")

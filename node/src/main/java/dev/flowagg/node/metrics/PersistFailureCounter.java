@@ -7,8 +7,10 @@ import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Counts failures escaping an event-sourced entity. Pekko stops an entity whose journal write or recovery failed by
- * throwing from its behavior, with no signal to observe, so the count is taken on the way out and the failure goes on.
+ * Counts failures of an event-sourced entity. When a journal write or recovery fails, Pekko's own supervisor inside
+ * the entity stops it, with no signal to observe: the entity's behavior ends while handling a message. flowagg's
+ * entities never stop themselves on a message (passivation arrives as a signal), so that is what is counted; a
+ * failure thrown past the supervisor is counted too and goes on.
  */
 public final class PersistFailureCounter extends BehaviorInterceptor<Object, Object> {
 
@@ -30,7 +32,11 @@ public final class PersistFailureCounter extends BehaviorInterceptor<Object, Obj
   @Override
   public Behavior<Object> aroundReceive(TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
     try {
-      return target.apply(ctx, msg);
+      Behavior<Object> next = target.apply(ctx, msg);
+      if (!Behavior.isAlive(next)) {
+        metrics.failed();
+      }
+      return next;
     } catch (RuntimeException e) {
       metrics.failed();
       throw e;
