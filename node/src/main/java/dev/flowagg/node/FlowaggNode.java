@@ -38,6 +38,10 @@ public record FlowaggNode(
     CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
     ActorSystem<Void> system =
         ActorSystem.create(Guardian.create(settings, classification, kernel, access, readiness, binding), ActorSystemName.NAME, config);
+    // Should the guardian fail before the port is bound, whoever waits for the port hears of it instead of waiting forever.
+    system
+        .getWhenTerminated()
+        .thenRun(() -> binding.completeExceptionally(new IllegalStateException("the node stopped before its HTTP port was bound")));
     return new FlowaggNode(settings, system, binding, readiness);
   }
 

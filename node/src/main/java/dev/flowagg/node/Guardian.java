@@ -10,8 +10,14 @@ import dev.flowagg.node.http.ClusterRoutes;
 import dev.flowagg.node.http.FlowLogRoutes;
 import dev.flowagg.node.http.FlowRoutes;
 import dev.flowagg.node.http.IngestRoutes;
+import dev.flowagg.node.http.MetricsRoutes;
+import dev.flowagg.node.http.RequestObserver;
 import dev.flowagg.node.ingest.IngestStatus;
 import dev.flowagg.node.ingest.NetflowIngest;
+import dev.flowagg.node.metrics.ClusterCollector;
+import dev.flowagg.node.metrics.IngestCollector;
+import dev.flowagg.node.metrics.NodeMetrics;
+import dev.flowagg.node.metrics.UdpDropsCollector;
 import dev.flowagg.node.http.HealthRoutes;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.http.RouteFallbacks;
@@ -84,6 +90,15 @@ public final class Guardian {
                   ctx, settings.ingest(), kernel, writer, new TemplateStore(settings.database()),
                   settings.shutdown().flushDeadline());
           GracefulStop.register(system, settings.shutdown(), readiness, binding);
+          NodeMetrics metrics = NodeMetrics.get(system);
+          ClusterCollector clusterMetrics = new ClusterCollector(system);
+          metrics.register(clusterMetrics);
+          if (ingest.enabled()) {
+            metrics.register(new IngestCollector(ingest));
+            if (UdpDropsCollector.supported()) {
+              metrics.register(new UdpDropsCollector(ingest.port()));
+            }
+          }
           // Outermost: no answer, including the access guard's, is ever Pekko's plain text.
           Route routes =
               RouteSafety.around(access.guard(new AllDirectives() {}.concat(
@@ -94,10 +109,12 @@ public final class Guardian {
                   new IngestRoutes(ingest).routes(),
                   new ClusterRoutes(system, settings.requestTimeout()).routes(),
                   new HealthRoutes(readiness).routes(),
+                  new MetricsRoutes(metrics, clusterMetrics).routes(),
                   RouteFallbacks.notFound())), readiness);
+          // Every answer, refusals included, is counted and written to the access log.
           access
               .serve(Http.get(system).newServerAt(settings.httpHost(), settings.httpPort()))
-              .bind(routes)
+              .bind(new RequestObserver(metrics.http(), settings.ingest().logInterval()).observe(routes))
               .whenComplete(
                   (b, failure) -> {
                     if (failure != null) {

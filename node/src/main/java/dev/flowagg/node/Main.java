@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.flowagg.node.cli.SendCommand;
 import dev.flowagg.node.cli.VpcReportCommand;
 import dev.flowagg.node.shutdown.GracefulStop;
+import dev.flowagg.node.logging.LogFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
       FlowaggNode node;
       try {
+        LogFormat.fromEnvironment();
         node = FlowaggNode.start(ConfigFactory.empty());
       } catch (IllegalArgumentException | IllegalStateException | com.typesafe.config.ConfigException e) {
         System.err.println("flowagg: cannot start: " + e.getMessage());

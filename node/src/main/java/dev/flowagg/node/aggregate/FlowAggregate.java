@@ -1,6 +1,9 @@
 package dev.flowagg.node.aggregate;
 
 import dev.flowagg.node.CborSerializable;
+import dev.flowagg.node.metrics.EntityMetrics;
+import dev.flowagg.node.metrics.NodeMetrics;
+import dev.flowagg.node.metrics.PersistFailureCounter;
 import dev.flowagg.node.settings.NodeSettings.AggregateSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,21 +75,27 @@ public final class FlowAggregate
   public record Snapshot(FlowKey key, List<HourDelta> totals, List<String> recentWrites) implements CborSerializable {}
 
   public static void initSharding(ActorSystem<?> system, AggregateSettings settings) {
+    EntityMetrics.Of metrics = NodeMetrics.get(system).entities().of(TYPE_KEY.name());
     ClusterSharding.get(system)
         .init(
             Entity.of(
                 TYPE_KEY,
                 ctx ->
-                    Behaviors.setup(
-                        actor ->
-                            new FlowAggregate(PersistenceId.of(TYPE_KEY.name(), ctx.getEntityId()), settings))));
+                    PersistFailureCounter.counting(
+                        metrics,
+                        Behaviors.setup(
+                            actor ->
+                                new FlowAggregate(
+                                    PersistenceId.of(TYPE_KEY.name(), ctx.getEntityId()), settings, metrics)))));
   }
 
   private final AggregateSettings settings;
+  private final EntityMetrics.Of metrics;
 
-  FlowAggregate(PersistenceId persistenceId, AggregateSettings settings) {
+  FlowAggregate(PersistenceId persistenceId, AggregateSettings settings, EntityMetrics.Of metrics) {
     super(persistenceId);
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   @Override
@@ -128,7 +137,11 @@ public final class FlowAggregate
           events.add(new Created(c.key()));
         }
         events.add(new DeltasAdded(c.writeId(), c.deltas()));
-        yield Effect().persist(events).thenReply(c.replyTo(), s -> new Done());
+        long started = System.nanoTime();
+        yield Effect()
+            .persist(events)
+            .thenRun(s -> metrics.persisted(started))
+            .thenReply(c.replyTo(), s -> new Done());
       }
       case Release r -> {
         state.reservations.remove(r.writeId());

@@ -1,6 +1,9 @@
 package dev.flowagg.node.aggregate;
 
 import dev.flowagg.node.CborSerializable;
+import dev.flowagg.node.metrics.EntityMetrics;
+import dev.flowagg.node.metrics.NodeMetrics;
+import dev.flowagg.node.metrics.PersistFailureCounter;
 import dev.flowagg.node.settings.NodeSettings.AggregateSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,15 +56,24 @@ public final class HourIndex
   }
 
   public static void initSharding(ActorSystem<?> system, AggregateSettings settings) {
+    EntityMetrics.Of metrics = NodeMetrics.get(system).entities().of(TYPE_KEY.name());
     ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, ctx -> new HourIndex(PersistenceId.of(TYPE_KEY.name(), ctx.getEntityId()), settings)));
+        .init(
+            Entity.of(
+                TYPE_KEY,
+                ctx ->
+                    PersistFailureCounter.counting(
+                        metrics,
+                        new HourIndex(PersistenceId.of(TYPE_KEY.name(), ctx.getEntityId()), settings, metrics))));
   }
 
   private final AggregateSettings settings;
+  private final EntityMetrics.Of metrics;
 
-  HourIndex(PersistenceId persistenceId, AggregateSettings settings) {
+  HourIndex(PersistenceId persistenceId, AggregateSettings settings, EntityMetrics.Of metrics) {
     super(persistenceId);
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   @Override
@@ -78,9 +90,14 @@ public final class HourIndex
                 switch (command) {
                   case Register r -> {
                     List<FlowKey> fresh = state.unknownOf(r.keys());
-                    yield fresh.isEmpty()
-                        ? Effect().reply(r.replyTo(), new Registered())
-                        : Effect().persist(new TuplesAdded(fresh)).thenReply(r.replyTo(), s -> new Registered());
+                    if (fresh.isEmpty()) {
+                      yield Effect().reply(r.replyTo(), new Registered());
+                    }
+                    long started = System.nanoTime();
+                    yield Effect()
+                        .persist(new TuplesAdded(fresh))
+                        .thenRun(s -> metrics.persisted(started))
+                        .thenReply(r.replyTo(), s -> new Registered());
                   }
                   case ListTuples l -> Effect().reply(l.replyTo(), state.page(l.from()));
                 });

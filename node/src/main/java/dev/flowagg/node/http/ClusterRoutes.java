@@ -1,26 +1,19 @@
 package dev.flowagg.node.http;
 
-import dev.flowagg.node.aggregate.FlowAggregate;
-import dev.flowagg.node.aggregate.HourIndex;
+import dev.flowagg.node.aggregate.ShardDistribution;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
-import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -30,8 +23,6 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /** {@code GET /cluster}: the members, their status and reachability, and the shards and entities each hosts. */
 public final class ClusterRoutes extends AllDirectives {
-
-  private static final List<EntityTypeKey<?>> TYPES = List.of(FlowAggregate.TYPE_KEY, HourIndex.TYPE_KEY);
 
   private final ActorSystem<?> system;
   private final Duration timeout;
@@ -51,32 +42,19 @@ public final class ClusterRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> clusterView() {
-    List<CompletableFuture<ShardRegion.ClusterShardingStats>> stats = new ArrayList<>();
-    for (EntityTypeKey<?> type : TYPES) {
-      stats.add(
-          AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
-                  ClusterSharding.get(system).shardState(),
-                  replyTo -> new GetClusterShardingStats(type, timeout, replyTo),
-                  timeout.plusSeconds(1),
-                  system.scheduler())
-              .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new))
+    return ShardDistribution.ask(system, timeout)
         .thenApply(
-            v -> {
+            distribution -> {
               ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
               Set<Member> unreachable = state.getUnreachable();
               List<Map<String, Object>> members = new ArrayList<>();
               for (Member m : StreamSupport.stream(state.getMembers().spliterator(), false).toList()) {
                 Map<String, Object> shards = new LinkedHashMap<>();
                 Map<String, Object> entities = new LinkedHashMap<>();
-                for (int i = 0; i < TYPES.size(); i++) {
-                  ShardRegion.ShardRegionStats region = stats.get(i).join().getRegions().get(m.address());
-                  String name = TYPES.get(i).name();
-                  shards.put(name, region == null ? 0 : region.getStats().size());
-                  entities.put(
-                      name,
-                      region == null ? 0 : region.getStats().values().stream().mapToInt(n -> (Integer) n).sum());
+                for (EntityTypeKey<?> type : ShardDistribution.TYPES) {
+                  ShardDistribution.Hosted hosted = distribution.of(type.name(), m.address());
+                  shards.put(type.name(), hosted.shards());
+                  entities.put(type.name(), hosted.entities());
                 }
                 Map<String, Object> member = new LinkedHashMap<>();
                 member.put("address", m.address().toString());

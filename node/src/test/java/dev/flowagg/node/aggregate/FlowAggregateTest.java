@@ -3,6 +3,7 @@ package dev.flowagg.node.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import dev.flowagg.node.metrics.EntityMetrics;
 import dev.flowagg.node.settings.NodeSettings.AggregateSettings;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ class FlowAggregateTest {
     entity =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            Behaviors.setup(ctx -> new FlowAggregate(id, settings)),
+            Behaviors.setup(ctx -> new FlowAggregate(id, settings, EntityMetrics.unscraped("FlowAggregate"))),
             EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
   }
 

@@ -56,7 +56,11 @@ public final class NodeProcess implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(commandPrefix);
     cmd.addAll(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // Standard error apart, so a test can read what the node itself wrote on standard output.
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(errorLog().toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOWAGG_"));
     pb.environment().putAll(env);
     try {
@@ -67,7 +71,7 @@ public final class NodeProcess implements AutoCloseable {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
+        .ignoreExceptionsInstanceOf(IllegalStateException.class) // not listening yet; a dead process fails at once
         .until(
             () -> {
               if (!process.isAlive()) {
@@ -121,9 +125,23 @@ public final class NodeProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** Standard output, then standard error. */
   public String logText() {
+    return stdoutText() + readOrSay(errorLog());
+  }
+
+  /** What the node wrote on standard output: its log. */
+  public String stdoutText() {
+    return readOrSay(log);
+  }
+
+  private Path errorLog() {
+    return log.resolveSibling(log.getFileName() + ".stderr");
+  }
+
+  private static String readOrSay(Path file) {
     try {
-      return Files.readString(log);
+      return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
