@@ -51,11 +51,7 @@ class NetflowIngestTest {
     netflowPort = NodeProcess.freePort();
     node =
         InProcessNode.start(
-            Map.of(
-                "flowagg.ingest.netflow-port", netflowPort,
-                "flowagg.ingest.netflow-host", "127.0.0.1",
-                "flowagg.ingest.flush-interval", "200ms",
-                "flowagg.ingest.native", kernelMode()));
+InProcessNode.withNetflow(netflowPort, Map.of("flowagg.ingest.native", kernelMode())));
   }
 
   private long datagramsReceived() {

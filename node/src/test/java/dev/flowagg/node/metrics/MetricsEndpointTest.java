@@ -39,10 +39,7 @@ class MetricsEndpointTest {
     netflowPort = NodeProcess.freePort();
     node =
         InProcessNode.start(
-            Map.of(
-                "flowagg.ingest.netflow-port", netflowPort,
-                "flowagg.ingest.netflow-host", "127.0.0.1",
-                "flowagg.ingest.flush-interval", "200ms"));
+InProcessNode.withNetflow(netflowPort, Map.of()));
   }
 
   @AfterAll

@@ -44,6 +44,15 @@ public final class InProcessNode implements AutoCloseable {
     }
   }
 
+  /** Settings for a NetFlow listener on 127.0.0.1:{@code port} that delivers to the entities every 200 ms, plus {@code more}. */
+  public static Map<String, Object> withNetflow(int port, Map<String, Object> more) {
+    Map<String, Object> all = new HashMap<>(more);
+    all.put("flowagg.ingest.netflow-port", port);
+    all.put("flowagg.ingest.netflow-host", "127.0.0.1");
+    all.put("flowagg.ingest.flush-interval", "200ms");
+    return all;
+  }
+
   public static InProcessNode start() {
     return start(Map.of());
   }
