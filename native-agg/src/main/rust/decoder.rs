@@ -79,6 +79,7 @@ impl Decoder {
                     non_flow_records_seen: 0,
                     template_missing: false,
                     flows: 0,
+                    fast_domain: None,
                 };
                 if version == 9 { d.decode_v9(b) } else { d.decode_ipfix(b) }
             }

@@ -129,11 +129,7 @@ impl RecordDecoder {
         let end = b.len();
         if !t.variable {
             if let Some(plan) = &t.fast {
-                // Records of 16 bytes or more: no v9 padding guess applies (see `without_v9_padding`).
-                let count = decode_fast(plan, b, cx, domain, sink);
-                out.records = count;
-                out.flows = count as i64;
-                return out;
+                return decode_fast_set(plan, b, cx, domain.default_rate, domain.system_init_ms, sink);
             }
             let length = t.record_length;
             let mut count = end / length;
@@ -252,15 +248,23 @@ impl RecordDecoder {
     }
 }
 
+/// Decodes a set whose template has a `FastPlan`, given its domain's announced rate and boot time (the only domain
+/// state such records use). Records of 16 bytes or more: no v9 padding guess applies (see `without_v9_padding`).
+pub fn decode_fast_set<S: FlowSink>(plan: &FastPlan, b: &[u8], cx: SetContext, default_rate: f64,
+    system_init_ms: i64, sink: &mut S) -> SetOutcome {
+    let count = decode_fast(plan, b, cx, default_rate, system_init_ms, sink);
+    SetOutcome { records: count, flows: count as i64, options: 0, truncated: false }
+}
+
 /// The records of a set whose template has a `FastPlan`: the same flows `complete` makes, read from fixed offsets.
 /// Bytes too few for another record are padding. Returns the records read.
-fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], cx: SetContext, domain: &DomainState, sink: &mut S) -> usize {
+fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], cx: SetContext, default_rate: f64, init: i64, sink: &mut S)
+    -> usize {
     // `Field::read` relies on every record passed to it being exactly this long.
     let length = p.record_length;
     // No sampling field in the template: every record takes the domain's announced rate, or none.
-    let rate = if domain.default_rate == 0.0 { 1.0 } else { domain.default_rate };
-    // The end time when a record carries no usable absolute time (see `end_time`).
-    let init = domain.system_init_ms;
+    let rate = if default_rate == 0.0 { 1.0 } else { default_rate };
+    // The end time when a record carries no usable absolute time (see `end_time`): `init` is the domain's boot time.
     let uptime_base = if cx.version == 9 {
         Some(cx.uptime_ms)
     } else if init >= 0 && init <= cx.export_ms {

@@ -1,7 +1,7 @@
 //! NetFlow v9 (RFC 3954) and IPFIX (RFC 7011): headers, sets, templates, withdrawals, and data waiting for templates.
 
 use crate::counters::{Counter, DecodeError, ExporterCounters};
-use crate::records::{FlowSink, RecordDecoder, SetContext};
+use crate::records::{decode_fast_set, FlowSink, RecordDecoder, SetContext};
 use crate::state::{template_key, ExporterState, PendingSet, Settings};
 use crate::template::{Definition, Template};
 use crate::wire::{is_padding, u16_at, u32_at};
@@ -35,6 +35,9 @@ pub struct Datagram<'a, S: FlowSink> {
     pub non_flow_records_seen: i64,
     pub template_missing: bool,
     pub flows: i64,
+    /// The datagram's domain's announced rate and boot time as the last set through the general decoder left them
+    /// (only options records change them, and those always take the general decoder); None before such a set.
+    pub fast_domain: Option<(f64, i64)>,
 }
 
 impl<'a, S: FlowSink> Datagram<'a, S> {
@@ -162,9 +165,18 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
             templates.drop_expired(key, self.counters);
             return false;
         }
-        let domain = domains.entry((self.version as u64) << 32 | self.domain_id).or_default();
         let cx = SetContext { version: self.version, export_ms, uptime_ms, apply_sampling: self.settings.apply_sampling };
-        let out = self.scratch.records.decode_set(t, body, cx, domain, self.sink);
+        let out = match (&t.fast, self.fast_domain) {
+            // Saves the domain lookup, about a tenth of a small set's work.
+            (Some(plan), Some((rate, init))) => decode_fast_set(plan, body, cx, rate, init, self.sink),
+            _ => {
+                let domain = domains.entry((self.version as u64) << 32 | self.domain_id).or_default();
+                let out = self.scratch.records.decode_set(t, body, cx, domain, self.sink);
+                // Read after the set: options records (only those) may just have changed the rate or boot time.
+                self.fast_domain = Some((domain.default_rate, domain.system_init_ms));
+                out
+            }
+        };
         self.flows += out.flows;
         self.counters.add(self.version, Counter::Flows, out.flows);
         self.counters.add(self.version, Counter::OptionsRecords, out.options);
