@@ -79,6 +79,7 @@ impl Decoder {
                     non_flow_records_seen: 0,
                     template_missing: false,
                     flows: 0,
+                    fast_domain: None,
                 };
                 if version == 9 { d.decode_v9(b) } else { d.decode_ipfix(b) }
             }
@@ -132,22 +133,37 @@ fn decode_v5<S: FlowSink>(b: &[u8], apply_sampling: bool, counters: &mut Exporte
         counters.error(5, DecodeError::DatagramTruncated);
     }
     let records = count.min(available) as usize;
-    for i in 0..records {
-        let r = V5_HEADER + i * V5_RECORD;
-        let (bytes, _) = sampled(u32_at(b, r + 20) as i64, 0, rate, apply_sampling);
-        let flow = Flow {
-            src_high: 0,
-            src_low: V4_MAPPED | u32_at(b, r),
-            dst_high: 0,
-            dst_low: V4_MAPPED | u32_at(b, r + 4),
-            src_port: u16_at(b, r + 32) as i32,
-            dst_port: u16_at(b, r + 34) as i32,
-            bytes,
-            reverse_bytes: 0,
-            end_ms: from_uptime(export_ms, sys_uptime, u32_at(b, r + 28) as i64),
-        };
-        sink.accept(&flow);
+    let body = &b[V5_HEADER..V5_HEADER + records * V5_RECORD];
+    // Decided once per datagram, so that the common unsampled loop carries no floating-point scaling.
+    if apply_sampling && rate != 1.0 {
+        v5_records::<S, true>(body, rate, export_ms, sys_uptime, sink);
+    } else {
+        v5_records::<S, false>(body, rate, export_ms, sys_uptime, sink);
     }
     counters.add(5, Counter::Flows, records as i64);
     records as i64
+}
+
+/// The fixed 48-byte v5 records: each read from a constant offset of its own array, with no bounds check left.
+#[inline(always)]
+fn v5_records<S: FlowSink, const SCALE: bool>(body: &[u8], rate: f64, export_ms: i64, sys_uptime: i64,
+    sink: &mut S) {
+    for r in body.chunks_exact(V5_RECORD) {
+        let r: &[u8; V5_RECORD] = r.try_into().unwrap();
+        let word = |at: usize| u32::from_be_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]) as u64;
+        let half = |at: usize| u16::from_be_bytes([r[at], r[at + 1]]) as i32;
+        let octets = word(20) as i64;
+        let flow = Flow {
+            src_high: 0,
+            src_low: V4_MAPPED | word(0),
+            dst_high: 0,
+            dst_low: V4_MAPPED | word(4),
+            src_port: half(32),
+            dst_port: half(34),
+            bytes: if SCALE { sampled(octets, 0, rate, true).0 } else { octets },
+            reverse_bytes: 0,
+            end_ms: from_uptime(export_ms, sys_uptime, word(28) as i64),
+        };
+        sink.accept(&flow);
+    }
 }

@@ -30,17 +30,10 @@ pub struct TemplateCache {
 }
 
 impl TemplateCache {
-    /// Whether the template is there and live; an expired one is dropped and counted. One map lookup when live.
-    pub fn is_live(&mut self, key: u64, now: i64, lifetime: i64, counters: &mut ExporterCounters) -> bool {
-        match self.map.get(&key) {
-            None => false,
-            Some(t) if now.wrapping_sub(t.last_seen) <= lifetime => true,
-            Some(_) => {
-                self.map.remove(&key);
-                counters.add((key >> 48) as u32, Counter::TemplatesExpired, 1);
-                false
-            }
-        }
+    /// Drops a template found expired when its data arrived, and counts it.
+    pub fn drop_expired(&mut self, key: u64, counters: &mut ExporterCounters) {
+        self.map.remove(&key);
+        counters.add((key >> 48) as u32, Counter::TemplatesExpired, 1);
     }
 
     /// Stores or replaces the template; false when it is new and the exporter is at its limit.

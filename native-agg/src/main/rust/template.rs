@@ -226,11 +226,17 @@ impl Field {
     }
 
     /// The field's value as the general decoder's `unsigned_at` gives it; 0 when absent.
+    ///
+    /// `record` must be a whole record of the template the field was made for (`decode_fast` passes exactly those):
+    /// `Field::of` places every window, an absent field's at 0 too, inside `FAST_MIN_RECORD <= record_length`, so
+    /// the load needs no bounds check, which cost about a fifth of a record's instructions.
     #[inline(always)]
     pub fn read(self, record: &[u8]) -> i64 {
         let at = self.at as usize;
-        let word = u64::from_be_bytes(record[at..at + 8].try_into().unwrap());
-        ((word >> self.shift) & self.mask) as i64
+        debug_assert!(at + 8 <= record.len());
+        // SAFETY: at + 8 <= record.len() by the invariant above; the read is unaligned-safe.
+        let word = unsafe { std::ptr::read_unaligned(record.as_ptr().add(at) as *const u64) };
+        ((u64::from_be(word) >> self.shift) & self.mask) as i64
     }
 }
 
@@ -242,6 +248,8 @@ pub const FAST_MIN_RECORD: usize = 16;
 /// same results as the general decoder's role-by-role reading.
 #[derive(Clone, Copy, Default)]
 pub struct FastPlan {
+    /// The record length the fields were placed for; `decode_fast` reads only records of exactly this length.
+    pub record_length: usize,
     pub src: Field,
     pub dst: Field,
     pub src_port: Field,
@@ -261,7 +269,7 @@ impl FastPlan {
         if options || variable || record_length < FAST_MIN_RECORD {
             return None;
         }
-        let mut plan = FastPlan::default();
+        let mut plan = FastPlan { record_length, ..FastPlan::default() };
         let mut seen = 0u32;
         for s in slots {
             if seen & s.role.bit() != 0 {

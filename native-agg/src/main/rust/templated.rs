@@ -1,7 +1,7 @@
 //! NetFlow v9 (RFC 3954) and IPFIX (RFC 7011): headers, sets, templates, withdrawals, and data waiting for templates.
 
 use crate::counters::{Counter, DecodeError, ExporterCounters};
-use crate::records::{FlowSink, RecordDecoder, SetContext};
+use crate::records::{decode_fast_set, FlowSink, RecordDecoder, SetContext};
 use crate::state::{template_key, ExporterState, PendingSet, Settings};
 use crate::template::{Definition, Template};
 use crate::wire::{is_padding, u16_at, u32_at};
@@ -35,6 +35,9 @@ pub struct Datagram<'a, S: FlowSink> {
     pub non_flow_records_seen: i64,
     pub template_missing: bool,
     pub flows: i64,
+    /// The datagram's domain's announced rate and boot time as the last set through the general decoder left them
+    /// (only options records change them, and those always take the general decoder); None before such a set.
+    pub fast_domain: Option<(f64, i64)>,
 }
 
 impl<'a, S: FlowSink> Datagram<'a, S> {
@@ -131,8 +134,9 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
 
     fn decode_data_set(&mut self, template_id: u32, body: &[u8]) {
         let key = template_key(self.version, self.domain_id, template_id);
-        let lifetime = self.settings.template_lifetime_ms;
-        if !self.state.templates.is_live(key, self.now, lifetime, self.counters) {
+        let (export_ms, uptime_ms) = (self.export_ms, self.uptime_ms);
+        // One template lookup both checks liveness and decodes (this runs once per data set).
+        if !self.decode_records(key, body, export_ms, uptime_ms, true) {
             self.template_missing = true;
             if !body.is_empty() {
                 let set = PendingSet {
@@ -146,30 +150,44 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
                 };
                 self.state.pending.offer(set, self.settings, self.counters);
             }
-            return;
         }
-        let (export_ms, uptime_ms) = (self.export_ms, self.uptime_ms);
-        let (records, options) = self.decode_records(key, body, export_ms, uptime_ms);
-        self.records_seen += records as i64;
-        self.non_flow_records_seen += options;
     }
 
-    /// Returns the records read and, among them, the options records.
-    fn decode_records(&mut self, key: u64, body: &[u8], export_ms: i64, uptime_ms: i64) -> (usize, i64) {
+    /// Decodes a set whose template is there; false when it is missing, or when `on_time` (not a set that waited)
+    /// and the template has expired (it is then dropped and counted). Only on-time sets count towards the datagram's
+    /// record count.
+    fn decode_records(&mut self, key: u64, body: &[u8], export_ms: i64, uptime_ms: i64, on_time: bool) -> bool {
         let ExporterState { templates, domains, .. } = &mut *self.state;
         let Some(t) = templates.map.get(&key) else {
-            return (0, 0);
+            return false;
         };
-        let domain = domains.entry((self.version as u64) << 32 | self.domain_id).or_default();
+        if on_time && self.now.wrapping_sub(t.last_seen) > self.settings.template_lifetime_ms {
+            templates.drop_expired(key, self.counters);
+            return false;
+        }
         let cx = SetContext { version: self.version, export_ms, uptime_ms, apply_sampling: self.settings.apply_sampling };
-        let out = self.scratch.records.decode_set(t, body, cx, domain, self.sink);
+        let out = match (&t.fast, self.fast_domain) {
+            // Saves the domain lookup, about a tenth of a small set's work.
+            (Some(plan), Some((rate, init))) => decode_fast_set(plan, body, cx, rate, init, self.sink),
+            _ => {
+                let domain = domains.entry((self.version as u64) << 32 | self.domain_id).or_default();
+                let out = self.scratch.records.decode_set(t, body, cx, domain, self.sink);
+                // Read after the set: options records (only those) may just have changed the rate or boot time.
+                self.fast_domain = Some((domain.default_rate, domain.system_init_ms));
+                out
+            }
+        };
         self.flows += out.flows;
         self.counters.add(self.version, Counter::Flows, out.flows);
         self.counters.add(self.version, Counter::OptionsRecords, out.options);
         if out.truncated {
             self.error(DecodeError::RecordTruncated);
         }
-        (out.records, out.options)
+        if on_time {
+            self.records_seen += out.records as i64;
+            self.non_flow_records_seen += out.options;
+        }
+        true
     }
 
     /// Stores the template in the definition, refreshing it when unchanged, then decodes data that waited for it.
@@ -209,7 +227,7 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
         self.state.pending.take_matching(self.version, self.domain_id, template_id, self.now, self.settings,
             self.counters, &mut late);
         for set in late.drain(..) {
-            self.decode_records(key, &set.records, set.export_ms, set.uptime_ms);
+            self.decode_records(key, &set.records, set.export_ms, set.uptime_ms, false);
         }
         self.scratch.late = late;
     }

@@ -398,3 +398,26 @@ fn buffered_adds_leave_the_table_as_direct_adds_do() {
     assert_eq!(direct.drain_into(&mut a), buffered.drain_into(&mut b));
     assert_eq!(a, b);
 }
+
+/// Options template 257: scope System (1, 4 bytes), SAMPLING_INTERVAL (34, 4 bytes).
+fn v9_sampling_options_template() -> Vec<u8> {
+    let mut t = Vec::new();
+    for v in [257u16, 4, 4, 1, 4, 34, 4] {
+        be16(&mut t, v);
+    }
+    set(1, &t)
+}
+
+#[test]
+fn a_rate_announced_mid_datagram_applies_to_the_direct_plan_sets_after_it() {
+    let mut decoder = Decoder::new(settings());
+    let mut sink = Collect::default();
+    decoder.decode(EXPORTER, &v9_packet(2, &[v9_template(), v9_sampling_options_template()]), 0, &mut sink);
+    let mut options = Vec::new();
+    be32(&mut options, 0);
+    be32(&mut options, 10);
+    let datagram = v9_packet(3, &[v9_data(50), set(257, &options), v9_data(50)]);
+    assert_eq!(decoder.decode(EXPORTER, &datagram, 1, &mut sink), 2);
+    assert_eq!(sink.0.iter().map(|f| f.bytes).collect::<Vec<_>>(), vec![50, 500]);
+    assert_eq!(decoder.counters[0].errors(9, DecodeError::RecordCountMismatch), 0);
+}
