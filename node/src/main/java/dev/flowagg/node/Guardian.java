@@ -99,7 +99,7 @@ public final class Guardian {
               metrics.register(new UdpDropsCollector(ingest.port()));
             }
           }
-          // Outermost: no answer, including the access guard's, is ever Pekko's plain text.
+          // Around the access guard: no answer, its refusals included, is ever Pekko's plain text.
           Route routes =
               RouteSafety.around(access.guard(new AllDirectives() {}.concat(
                   new FlowRoutes(

@@ -15,18 +15,15 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.ExceptionHandler;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wraps every route: counts and times each request by route template, writes its access-log line, and warns about
- * bad input (400, 413, 415, 422) at most once per interval per client. Failures and rejections inside are answered
- * here, so they are counted and logged like any other response.
+ * bad input (400, 413, 415, 422) at most once per interval per client. It wraps {@link RouteSafety}, which turns
+ * failures and rejections into responses, so those are counted and logged like any other.
  */
 public final class RequestObserver extends AllDirectives {
 
@@ -34,7 +31,6 @@ public final class RequestObserver extends AllDirectives {
   public static final String BAD_INPUT_LOGGER = "flowagg.bad-input";
 
   private static final Logger badInput = LoggerFactory.getLogger(BAD_INPUT_LOGGER);
-  private static final Logger log = LoggerFactory.getLogger(RequestObserver.class);
   private static final Set<Integer> BAD_INPUT = Set.of(400, 413, 415, 422);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,10 +51,7 @@ public final class RequestObserver extends AllDirectives {
                 answered(request, response, started);
                 return response;
               },
-              () ->
-                  handleExceptions(
-                      failures(request),
-                      () -> handleRejections(RejectionHandler.defaultHandler(), () -> inner)));
+              () -> inner);
         });
   }
 
@@ -81,17 +74,6 @@ public final class RequestObserver extends AllDirectives {
                 : " (" + suppressed + " more from this client in the last " + throttle.interval().toSeconds() + " s)");
       }
     }
-  }
-
-  private static ExceptionHandler failures(HttpRequest request) {
-    return ExceptionHandler.newBuilder()
-        .matchAny(
-            e -> {
-              log.error("{} {} failed", request.method().value(), LogText.printable(request.getUri().path(), 512), e);
-              return new AllDirectives() {}.complete(
-                  JsonBodies.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error; see the node's log"));
-            })
-        .build();
   }
 
   /** The direct peer (X-Forwarded-For is not trusted: a client could pick its own rate-limit key). */

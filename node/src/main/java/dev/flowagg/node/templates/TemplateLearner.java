@@ -36,7 +36,11 @@ public final class TemplateLearner {
     this.refreshMillis = Math.max(1, lifetimeMillis / 3);
   }
 
+  // Reused for every datagram: the ingest actor calls learn for each batch, on its one thread.
+  private final List<TemplateRecord> scanned = new ArrayList<>();
+
   /** The templates of this batch the cluster should hear about; empty for most batches. */
+
   public Map<TemplateKey, SharedTemplate> learn(DatagramBatch batch) {
     Map<TemplateKey, SharedTemplate> fresh = null;
     for (int i = 0; i < batch.count(); i++) {
@@ -44,7 +48,8 @@ public final class TemplateLearner {
       if (!TemplateRecords.isTemplated(payload)) {
         continue;
       }
-      List<TemplateRecord> records = new ArrayList<>(2);
+      List<TemplateRecord> records = scanned;
+      records.clear();
       TemplateRecords.scan(payload, records::add);
       IpAddress address = batch.exporter(i);
       boolean sendsOptions = exportersWithOptions.contains(address);
