@@ -5,6 +5,7 @@
 
 mod classify;
 mod counters;
+mod cpu;
 mod decoder;
 mod hash;
 mod kernel;

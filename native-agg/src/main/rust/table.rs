@@ -27,12 +27,35 @@ pub fn hash(key: &[u64; KEY_WORDS]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Word-wise key equality; an explicit reduction, because a slice comparison here becomes a call to `memcmp`.
+/// Key equality over the eight key words. A slice comparison here became a call to `memcmp`; these are the vector
+/// compares of the widest instruction set the library was built for (x86-64 always has SSE2), else a word-wise
+/// reduction.
 #[inline(always)]
 fn same_key(s: &[u64; WORDS], k: &[u64; KEY_WORDS]) -> bool {
-    ((s[0] ^ k[0]) | (s[1] ^ k[1]) | (s[2] ^ k[2]) | (s[3] ^ k[3]) | (s[4] ^ k[4]) | (s[5] ^ k[5]) | (s[6] ^ k[6])
-        | (s[7] ^ k[7]))
-        == 0
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+    // SAFETY: both arrays hold at least 64 bytes; unaligned loads.
+    unsafe {
+        use std::arch::x86_64::*;
+        let a = _mm512_loadu_si512(s.as_ptr() as *const __m512i);
+        let b = _mm512_loadu_si512(k.as_ptr() as *const __m512i);
+        _mm512_cmpneq_epi64_mask(a, b) == 0
+    }
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "avx512f")))]
+    // SAFETY: both arrays hold at least 64 bytes; unaligned loads.
+    unsafe {
+        use std::arch::x86_64::*;
+        let sp = s.as_ptr() as *const __m128i;
+        let kp = k.as_ptr() as *const __m128i;
+        let x = |i: usize| _mm_xor_si128(_mm_loadu_si128(sp.add(i)), _mm_loadu_si128(kp.add(i)));
+        let d = _mm_or_si128(_mm_or_si128(x(0), x(1)), _mm_or_si128(x(2), x(3)));
+        _mm_movemask_epi8(_mm_cmpeq_epi8(d, _mm_setzero_si128())) == 0xFFFF
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        ((s[0] ^ k[0]) | (s[1] ^ k[1]) | (s[2] ^ k[2]) | (s[3] ^ k[3]) | (s[4] ^ k[4]) | (s[5] ^ k[5])
+            | (s[6] ^ k[6]) | (s[7] ^ k[7]))
+            == 0
+    }
 }
 
 /// Keys waiting to be added, each with its hash and its slot already being fetched: a flow's slot is usually not
@@ -70,6 +93,8 @@ impl AddBuffer {
     #[inline]
     pub fn flush(&mut self, table: &mut AggregateTable) {
         let n = self.len;
+        // Room for every buffered key first, so that the adds below need no check of their own.
+        table.reserve(n);
         for ((key, &h), &(tx, rx)) in self.keys[..n].iter().zip(&self.hashes[..n]).zip(&self.sums[..n]) {
             table.add_hashed(key, h, tx, rx);
         }
@@ -97,18 +122,26 @@ impl AggregateTable {
     /// Adds one key at once (the kernel adds through `AddBuffer`).
     #[cfg(test)]
     pub fn add(&mut self, key: &[u64; KEY_WORDS], tx: i64, rx: i64) {
+        self.reserve(1);
         self.add_hashed(key, hash(key), tx, rx);
     }
 
-    /// Adds with the key's hash already computed (see `AddBuffer`).
+    /// Grows until `more` further keys keep the table at most half full.
     #[inline(always)]
-    pub fn add_hashed(&mut self, key: &[u64; KEY_WORDS], h: u64, tx: i64, rx: i64) {
-        if (self.len + 1) * 2 > self.mask + 1 {
+    pub fn reserve(&mut self, more: usize) {
+        while (self.len + more) * 2 > self.mask + 1 {
             self.grow();
         }
+    }
+
+    /// Adds with the key's hash already computed (see `AddBuffer`); `reserve` must have made room.
+    #[inline(always)]
+    pub fn add_hashed(&mut self, key: &[u64; KEY_WORDS], h: u64, tx: i64, rx: i64) {
         let mut i = h as usize & self.mask;
         loop {
-            let s: &mut [u64; WORDS] = (&mut self.slots[i * WORDS..(i + 1) * WORDS]).try_into().unwrap();
+            debug_assert!((i + 1) * WORDS <= self.slots.len());
+            // SAFETY: `i` is masked to below the slot count, and `slots` holds (mask + 1) * WORDS words.
+            let s: &mut [u64; WORDS] = unsafe { &mut *(self.slots.as_mut_ptr().add(i * WORDS) as *mut [u64; WORDS]) };
             if same_key(s, key) {
                 s[8] = saturating_add(s[8] as i64, tx) as u64;
                 s[9] = saturating_add(s[9] as i64, rx) as u64;

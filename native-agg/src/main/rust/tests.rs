@@ -5,7 +5,7 @@ use crate::counters::{Counter, DecodeError};
 use crate::decoder::Decoder;
 use crate::records::{ntp_to_epoch_ms, Flow, FlowSink, RecordDecoder, SetContext};
 use crate::state::{DomainState, Settings};
-use crate::table::{AddBuffer, AggregateTable, KEY_WORDS, USED, WORDS};
+use crate::table::{hash, AddBuffer, AggregateTable, KEY_WORDS, USED, WORDS};
 use crate::template::{Definition, Template};
 
 const EXPORTER: (u64, u64) = (0, 0xFFFF_C633_6401);
@@ -420,4 +420,17 @@ fn a_rate_announced_mid_datagram_applies_to_the_direct_plan_sets_after_it() {
     assert_eq!(decoder.decode(EXPORTER, &datagram, 1, &mut sink), 2);
     assert_eq!(sink.0.iter().map(|f| f.bytes).collect::<Vec<_>>(), vec![50, 500]);
     assert_eq!(decoder.counters[0].errors(9, DecodeError::RecordCountMismatch), 0);
+}
+
+#[test]
+fn the_key_hash_is_the_java_twins_serial_chain() {
+    // AggregateTable.hash in Java: h = (rotl(h, 5) ^ w) * K over the eight words from h = 0, then h ^ (h >>> 29).
+    let k: u64 = 0x9E37_79B9_7F4A_7C15;
+    for key in [[0u64; KEY_WORDS], [1, 2, 3, 4, 5, 6, 7, USED | 5], [u64::MAX; KEY_WORDS]] {
+        let mut h = 0u64;
+        for w in key {
+            h = (h.rotate_left(5) ^ w).wrapping_mul(k);
+        }
+        assert_eq!(hash(&key), h ^ (h >> 29));
+    }
 }

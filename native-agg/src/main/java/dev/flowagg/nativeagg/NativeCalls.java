@@ -23,6 +23,7 @@ final class NativeCalls {
   private static final Linker.Option CRITICAL = Linker.Option.critical(false);
 
   static final MethodHandle LAYOUT = handle("fa_layout", FunctionDescriptor.of(JAVA_LONG, JAVA_INT), CRITICAL);
+  static final MethodHandle CPU_LEVEL = handle("fa_cpu_level", FunctionDescriptor.of(JAVA_INT), CRITICAL);
   static final MethodHandle LIVE_BYTES = handle("fa_live_bytes", FunctionDescriptor.of(JAVA_LONG), CRITICAL);
   static final MethodHandle CREATE = handle("fa_create", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
       ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
@@ -42,6 +43,15 @@ final class NativeCalls {
   static long liveBytes() {
     try {
       return (long) LIVE_BYTES.invokeExact();
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /** The x86-64 level this CPU runs (1, 3 or 4; 1 on other architectures). */
+  static int cpuLevel() {
+    try {
+      return (int) CPU_LEVEL.invokeExact();
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }
