@@ -20,7 +20,7 @@ import java.util.Locale;
 public final class NativeLibraryLoader {
 
   /** The C ABI version this binding speaks. */
-  static final int ABI_VERSION = 1;
+  static final int ABI_VERSION = 2;
   private static final String LIBRARY = "flowagg_kernel";
 
   /** What loading gave: the library's symbols, or why there are none. */
