@@ -65,8 +65,9 @@ public final class NativeUdpSocket implements AutoCloseable {
       if (fd < 0) {
         throw failure("cannot open udp " + address.getHostAddress() + ":" + port, fd);
       }
-      return new NativeUdpSocket((int) fd, (int) out.getAtIndex(JAVA_LONG, 1), (int) out.getAtIndex(JAVA_LONG, 0),
-          address);
+      // Linux reports twice the size it set (the rest is its bookkeeping); halved, as a DatagramChannel reports it.
+      return new NativeUdpSocket((int) fd, (int) out.getAtIndex(JAVA_LONG, 1),
+          (int) (out.getAtIndex(JAVA_LONG, 0) / 2), address);
     } catch (IOException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
@@ -83,7 +84,10 @@ public final class NativeUdpSocket implements AutoCloseable {
     return localAddress;
   }
 
-  /** The receive buffer the OS granted (Linux reports twice the size asked, up to net.core.rmem_max). */
+  /**
+   * The receive buffer the OS granted, as {@code DatagramChannel.getOption(SO_RCVBUF)} reports it: at most
+   * net.core.rmem_max unless privileged.
+   */
   public int receiveBufferBytes() {
     return receiveBufferBytes;
   }
