@@ -277,10 +277,11 @@ pub extern "C" fn fa_udp_close(fd: i32) -> i64 {
     catch_unwind(|| receive::close(fd)).unwrap_or(receive::ERR_PANIC)
 }
 
-/// Waits up to `timeout_ms` for a datagram: 1 when one waits, 0 on timeout, or a negative error. Blocks.
+/// Sleeps `linger_us` (letting datagrams gather), then waits up to `timeout_ms` for a datagram: 1 when one waits, 0
+/// on timeout, or a negative error. Blocks.
 #[no_mangle]
-pub extern "C" fn fa_udp_wait(fd: i32, timeout_ms: i32) -> i64 {
-    catch_unwind(|| receive::wait(fd, timeout_ms)).unwrap_or(receive::ERR_PANIC)
+pub extern "C" fn fa_udp_wait(fd: i32, timeout_ms: i32, linger_us: u32) -> i64 {
+    catch_unwind(|| receive::wait(fd, timeout_ms, linger_us)).unwrap_or(receive::ERR_PANIC)
 }
 
 /// Takes up to `max_datagrams` waiting datagrams (never waits) into a batch: `data` (`data_len` bytes, `used` of

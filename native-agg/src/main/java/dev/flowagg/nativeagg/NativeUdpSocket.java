@@ -94,9 +94,17 @@ public final class NativeUdpSocket implements AutoCloseable {
 
   /** Waits up to {@code timeoutMillis} for a datagram; true when one is waiting. Blocks the calling thread. */
   public boolean await(int timeoutMillis) throws IOException {
+    return await(timeoutMillis, 0);
+  }
+
+  /**
+   * Sleeps {@code lingerMicros}, then waits up to {@code timeoutMillis} for a datagram; true when one is waiting.
+   * Lingering lets a busy socket's datagrams gather, to be taken by one {@link #receive} call after one wake-up.
+   */
+  public boolean await(int timeoutMillis, int lingerMicros) throws IOException {
     long r;
     try {
-      r = (long) NativeCalls.UDP_WAIT.invokeExact(fd, timeoutMillis);
+      r = (long) NativeCalls.UDP_WAIT.invokeExact(fd, timeoutMillis, lingerMicros);
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }
