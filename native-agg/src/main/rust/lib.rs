@@ -10,6 +10,7 @@ mod decoder;
 mod hash;
 mod kernel;
 mod live_memory;
+mod receive;
 mod records;
 mod state;
 mod table;
@@ -28,7 +29,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::slice;
 
 /// Bumped whenever a signature or a memory layout below changes.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 pub const STATUS_DONE: i32 = 0;
 pub const STATUS_TABLE_FULL: i32 = 1;
@@ -238,5 +239,95 @@ pub unsafe extern "C" fn fa_expire(ctx: *mut Kernel, now_millis: i64) -> i32 {
     match catch_unwind(AssertUnwindSafe(|| (*ctx).expire(now_millis))) {
         Ok(()) => STATUS_DONE,
         Err(_) => ERR_PANIC,
+    }
+}
+
+// ---- Batched UDP receive (Linux): the NetFlow socket, read with recvmmsg straight into a datagram batch. ----
+// Errors are -errno, or receive::ERR_UNSUPPORTED / ERR_ARGUMENT / ERR_PANIC (all below -9999).
+
+/// Opens a UDP socket bound to `address` (`address_len` 4 or 16 bytes, network order) and `port`, asking for a
+/// `receive_buffer`-byte receive buffer (0: the OS default). IPv6 sockets take IPv4 too. Returns the descriptor and
+/// writes the granted receive buffer and the bound port to `out` (2 words); or returns a negative error.
+///
+/// # Safety
+/// `address` is valid for `address_len` bytes, `out` for 2 words.
+#[no_mangle]
+pub unsafe extern "C" fn fa_udp_open(address: *const u8, address_len: u32, port: u32, receive_buffer: i32,
+    out: *mut i64) -> i64 {
+    if address.is_null() || out.is_null() || port > u16::MAX as u32 {
+        return receive::ERR_ARGUMENT;
+    }
+    let opened = catch_unwind(AssertUnwindSafe(|| {
+        receive::open(slice::from_raw_parts(address, address_len as usize), port as u16, receive_buffer)
+    }));
+    match opened {
+        Ok(Ok((fd, granted, bound))) => {
+            let out = slice::from_raw_parts_mut(out, 2);
+            out[0] = granted as i64;
+            out[1] = bound as i64;
+            fd as i64
+        }
+        Ok(Err(e)) => e,
+        Err(_) => receive::ERR_PANIC,
+    }
+}
+
+/// Closes a socket from `fa_udp_open`; 0 or a negative error.
+#[no_mangle]
+pub extern "C" fn fa_udp_close(fd: i32) -> i64 {
+    catch_unwind(|| receive::close(fd)).unwrap_or(receive::ERR_PANIC)
+}
+
+/// Sleeps `linger_us` (letting datagrams gather), then waits up to `timeout_ms` for a datagram: 1 when one waits, 0
+/// on timeout, or a negative error. Blocks.
+#[no_mangle]
+pub extern "C" fn fa_udp_wait(fd: i32, timeout_ms: i32, linger_us: u32) -> i64 {
+    catch_unwind(|| receive::wait(fd, timeout_ms, linger_us)).unwrap_or(receive::ERR_PANIC)
+}
+
+/// Takes up to `max_datagrams` waiting datagrams (never waits) into a batch: `data` (`data_len` bytes, `used` of
+/// them filled, a multiple of 8) and `meta` (`meta_capacity` entries of 32 bytes, `count` of them written). Each
+/// datagram gets a slot of `slot_bytes` within the free space; longer ones are dropped and counted. Writes datagrams
+/// taken, the new fill and the oversize count to `result` (3 words); returns 0 or a negative error.
+///
+/// # Safety
+/// `data` is valid for `data_len` bytes, `meta` for `meta_capacity * 32`, `result` for 3 words; no one else
+/// touches the batch during the call.
+#[no_mangle]
+pub unsafe extern "C" fn fa_udp_receive(fd: i32, data: *mut u8, data_len: u64, used: u64, meta: *mut u8,
+    meta_capacity: u32, count: u32, max_datagrams: u32, slot_bytes: u32, result: *mut i64) -> i64 {
+    if data.is_null() || meta.is_null() || result.is_null() || used > data_len || count > meta_capacity {
+        return receive::ERR_ARGUMENT;
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let target = receive::Target {
+            data: slice::from_raw_parts_mut(data, data_len as usize),
+            used: used as usize,
+            meta: slice::from_raw_parts_mut(meta, meta_capacity as usize * META_BYTES),
+            count: count as usize,
+        };
+        receive::receive(fd, target, max_datagrams as usize, slot_bytes as usize)
+    }));
+    match outcome {
+        Ok(Ok(r)) => {
+            let out = slice::from_raw_parts_mut(result, receive::RECEIVE_RESULT_WORDS);
+            out[0] = r.taken as i64;
+            out[1] = r.used as i64;
+            out[2] = r.oversize as i64;
+            0
+        }
+        Ok(Err(e)) => e,
+        Err(_) => receive::ERR_PANIC,
+    }
+}
+
+/// Takes up to `max_datagrams` waiting datagrams off the socket and drops them (every batch is busy); returns how
+/// many, or a negative error. Never waits.
+#[no_mangle]
+pub extern "C" fn fa_udp_discard(fd: i32, max_datagrams: u32) -> i64 {
+    match catch_unwind(|| receive::discard(fd, max_datagrams as usize)) {
+        Ok(Ok(n)) => n as i64,
+        Ok(Err(e)) => e,
+        Err(_) => receive::ERR_PANIC,
     }
 }

@@ -48,7 +48,12 @@ public final class DatagramBatch implements AutoCloseable {
 
   /** True while another datagram of any size fits. */
   public boolean hasRoom() {
-    return count < maxDatagrams && data.byteSize() - used >= MAX_DATAGRAM;
+    return hasRoom(MAX_DATAGRAM);
+  }
+
+  /** True while another datagram of up to {@code maxLength} bytes fits. */
+  public boolean hasRoom(int maxLength) {
+    return count < maxDatagrams && data.byteSize() - used >= maxLength;
   }
 
   /**
@@ -69,6 +74,47 @@ public final class DatagramBatch implements AutoCloseable {
     meta.set(U64, m + 24, receivedAtMillis);
     used += (length + 7) & ~7; // keep every payload 8-byte aligned
     count++;
+  }
+
+  /**
+   * Records {@code taken} datagrams whose payloads and meta entries were written natively after the current ones
+   * (see {@link NativeUdpSocket#receive}); {@code newUsed} is the fill in bytes after them.
+   */
+  void commitWritten(int taken, long newUsed) {
+    if (taken < 0 || count + taken > maxDatagrams || newUsed < used || newUsed > data.byteSize()
+        || (newUsed & 7) != 0) {
+      throw new IllegalStateException(
+          "native receive wrote " + taken + " entries to fill " + newUsed + " (had " + count + " to " + used + ")");
+    }
+    count += taken;
+    used = (int) newUsed;
+  }
+
+  /**
+   * Drops datagram {@code index} (an exporter the allow-list refuses): later entries move down one place. Dropping
+   * the last one gives its bytes back too; an earlier one leaves its payload bytes unused until {@link #clear()}.
+   */
+  public void remove(int index) {
+    if (index < 0 || index >= count) {
+      throw new IndexOutOfBoundsException(index);
+    }
+    if (index == count - 1) {
+      used = offset(index);
+    } else {
+      long at = (long) index * META_BYTES;
+      MemorySegment.copy(meta, at + META_BYTES, meta, at, (long) (count - index - 1) * META_BYTES);
+    }
+    count--;
+  }
+
+  /** Bytes of {@link #data()} filled so far (a multiple of 8). */
+  public int used() {
+    return used;
+  }
+
+  /** The most datagrams this batch holds. */
+  public int maxDatagrams() {
+    return maxDatagrams;
   }
 
   /** Copies a datagram in (tests, replays); false when it does not fit. */

@@ -37,6 +37,17 @@ final class NativeCalls {
       JAVA_INT));
   static final MethodHandle EXPIRE = handle("fa_expire", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
 
+  // The UDP socket: wait blocks and receive/discard make system calls, so none of them is critical.
+  static final MethodHandle UDP_OPEN = handle("fa_udp_open", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT,
+      JAVA_INT, JAVA_INT, ADDRESS));
+  static final MethodHandle UDP_CLOSE = handle("fa_udp_close", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+  static final MethodHandle UDP_WAIT = handle("fa_udp_wait", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT,
+      JAVA_INT));
+  static final MethodHandle UDP_RECEIVE = handle("fa_udp_receive", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
+      JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  static final MethodHandle UDP_DISCARD = handle("fa_udp_discard", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+      JAVA_INT));
+
   private NativeCalls() {}
 
   /** Bytes the library holds on its heap, all contexts together. */

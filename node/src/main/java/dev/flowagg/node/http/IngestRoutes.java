@@ -42,6 +42,7 @@ public final class IngestRoutes extends AllDirectives {
         ordered(
             "enabled", status.enabled(),
             "port", status.port(),
+            "receive", status.receive(),
             "datagrams_received", c.datagramsReceived.get(),
             "datagrams_dropped_busy", c.datagramsDroppedBusy.get(),
             "datagrams_dropped_not_allowed", c.droppedNotAllowed.total(),

@@ -8,6 +8,8 @@ public final class IngestCounters {
   public final AtomicLong datagramsReceived = new AtomicLong();
   /** Datagrams dropped because every receive batch was busy (entities slower than exporters). */
   public final AtomicLong datagramsDroppedBusy = new AtomicLong();
+  /** Datagrams dropped because they were longer than a receive slot (native batched receive only). */
+  public final AtomicLong datagramsDroppedOversize = new AtomicLong();
   /** Datagrams dropped because their exporter is outside FLOWAGG_NETFLOW_ALLOW, per source. */
   public final DroppedSources droppedNotAllowed = new DroppedSources();
   /** Socket errors while receiving. */

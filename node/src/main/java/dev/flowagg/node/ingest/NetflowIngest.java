@@ -6,6 +6,10 @@ import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import dev.flowagg.node.settings.IngestSettings;
+import dev.flowagg.node.settings.NativeReceive;
+import dev.flowagg.nativeagg.DatagramBatch;
+import java.util.Locale;
+import java.util.function.Consumer;
 import dev.flowagg.node.templates.TemplateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +42,39 @@ public final class NetflowIngest {
   }
 
   /**
+   * How the socket is read: the native library's batched receive when the kernel is native (it is loaded then) and
+   * FLOWAGG_NATIVE_RECEIVE is auto, on Linux; else a Java channel.
+   */
+  static UdpReceiver.Path receivePath(IngestSettings settings, FlowKernel kernel) {
+    boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    return settings.nativeReceive() == NativeReceive.AUTO && kernel.kind() == FlowKernel.Kind.NATIVE && linux
+        ? UdpReceiver.Path.NATIVE
+        : UdpReceiver.Path.JAVA;
+  }
+
+  private static UdpReceiver startReceiver(
+      IngestSettings settings, FlowKernel kernel, BatchPool pool, IngestCounters counters,
+      ExporterAllowList allowList, Consumer<DatagramBatch> handOff) {
+    UdpReceiver.Path path = receivePath(settings, kernel);
+    String where = "udp " + settings.netflowHost() + ":" + settings.netflowPort();
+    if (path == UdpReceiver.Path.NATIVE) {
+      try {
+        return UdpReceiver.start(path, settings.netflowHost(), settings.netflowPort(), settings.receiveBufferBytes(),
+            pool, counters, allowList, handOff);
+      } catch (IOException | RuntimeException | LinkageError e) {
+        log.warn("NetFlow batched receive unavailable on {} ({}); reading the socket with a Java channel", where,
+            e.toString());
+      }
+    }
+    try {
+      return UdpReceiver.start(UdpReceiver.Path.JAVA, settings.netflowHost(), settings.netflowPort(),
+          settings.receiveBufferBytes(), pool, counters, allowList, handOff);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen for NetFlow on " + where, e);
+    }
+  }
+
+  /**
    * Starts the input; on shutdown the receiver stops first (service-unbind), then the pending deltas are delivered
    * within {@code flushDeadline} (service-stop), while the entities are still there.
    */
@@ -61,16 +98,8 @@ public final class NetflowIngest {
     } else {
       log.info("NetFlow accepted only from {} (FLOWAGG_NETFLOW_ALLOW)", allowList.prefixes());
     }
-    UdpReceiver receiver;
-    try {
-      receiver =
-          UdpReceiver.start(
-              settings.netflowHost(), settings.netflowPort(), settings.receiveBufferBytes(), pool, counters, allowList,
-              batch -> actor.tell(new IngestActor.Received(batch)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot listen for NetFlow on udp " + settings.netflowHost() + ":" + settings.netflowPort(), e);
-    }
+    UdpReceiver receiver = startReceiver(settings, kernel, pool, counters, allowList,
+        batch -> actor.tell(new IngestActor.Received(batch)));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
     shutdown.addTask(
             CoordinatedShutdown.PhaseServiceUnbind(),
@@ -101,6 +130,7 @@ public final class NetflowIngest {
                           }
                           return Done.getInstance();
                         }));
-    return new IngestStatus(true, receiver.port(), kernel.kind(), counters, kernel::stats, kernel::timings);
+    return new IngestStatus(
+        true, receiver.port(), receiver.path().label(), kernel.kind(), counters, kernel::stats, kernel::timings);
   }
 }

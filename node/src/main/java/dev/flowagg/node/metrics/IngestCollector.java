@@ -28,7 +28,8 @@ public final class IngestCollector implements MultiCollector {
     out.add(family("flowagg_ingest_socket_datagrams", "Datagrams taken off the NetFlow socket")
         .add(c.datagramsReceived.get()).counter());
     out.add(family("flowagg_ingest_dropped_datagrams", "Datagrams dropped by the node, by reason", "reason")
-        .add(c.datagramsDroppedBusy.get(), "busy").counter());
+        .add(c.datagramsDroppedBusy.get(), "busy")
+        .add(c.datagramsDroppedOversize.get(), "oversize").counter());
     out.add(family("flowagg_ingest_receive_errors", "Errors reading the NetFlow socket")
         .add(c.receiveErrors.get()).counter());
     out.add(family("flowagg_ingest_deliveries", "Deliveries of pre-aggregated deltas to the entities that completed")

@@ -51,7 +51,9 @@ class NetflowIngestTest {
     netflowPort = NodeProcess.freePort();
     node =
         InProcessNode.start(
-InProcessNode.withNetflow(netflowPort, Map.of("flowagg.ingest.native", kernelMode())));
+InProcessNode.withNetflow(
+                netflowPort,
+                Map.of("flowagg.ingest.native", kernelMode(), "flowagg.ingest.native-receive", nativeReceive())));
   }
 
   private long datagramsReceived() {
@@ -62,6 +64,16 @@ InProcessNode.withNetflow(netflowPort, Map.of("flowagg.ingest.native", kernelMod
   /** FLOWAGG_NATIVE for this class's node: auto (native when the build made it) here, off in the Java-twin run. */
   String kernelMode() {
     return "auto";
+  }
+
+  /** FLOWAGG_NATIVE_RECEIVE for this class's node: auto (batched receive whenever the kernel is native). */
+  String nativeReceive() {
+    return "auto";
+  }
+
+  /** The receive path this class's node should use, given the kernel it reports. */
+  String expectedReceive(String kernel) {
+    return kernel.equals("native") ? "native-recvmmsg" : "java-channel";
   }
 
   InProcessNode node() {
@@ -210,5 +222,13 @@ InProcessNode.withNetflow(netflowPort, Map.of("flowagg.ingest.native", kernelMod
     String stats = node.http.get("/ingest/stats").body();
     // Native when the build had cargo, else the Java twin: the totals above must be exact either way.
     assertThat(stats).containsPattern("\"kernel\":\"(native|java)\"").contains("\"exporter\":\"127.0.0.1\"");
+  }
+
+  @Test
+  void theStatsNameHowTheSocketIsRead() {
+    String stats = node.http.get("/ingest/stats").body();
+    Matcher kernel = Pattern.compile("\"kernel\":\"(\\w+)\"").matcher(stats);
+    assertThat(kernel.find()).isTrue();
+    assertThat(stats).contains("\"receive\":\"" + expectedReceive(kernel.group(1)) + "\"");
   }
 }
