@@ -115,6 +115,12 @@ impl PrefixRules {
         }
     }
 
+    /// `lookup` of an IPv4 address.
+    #[inline(always)]
+    pub fn lookup_v4(&self, address: u32) -> i32 {
+        self.v4.longest_match((address as u128) << 96, 32)
+    }
+
     #[inline(always)]
     pub fn lookup(&self, high: u64, low: u64) -> i32 {
         if is_v4(high, low) {
@@ -142,6 +148,20 @@ impl ServicePorts {
     #[inline]
     pub fn contains(&self, port: i32) -> bool {
         (port & !0xFFFF) == 0 && self.bits[(port as u32 >> 6) as usize] & (1u64 << (port & 63)) != 0
+    }
+
+    /// `first_is_server` of two IPv4 endpoints (IPv4-mapped addresses order as the IPv4 ones do).
+    #[inline(always)]
+    pub fn first_is_server_v4(&self, a: u32, port_a: i32, b: u32, port_b: i32) -> bool {
+        let service_a = self.contains(port_a);
+        let service_b = self.contains(port_b);
+        if service_a != service_b {
+            return service_a;
+        }
+        if port_a != port_b {
+            return port_a < port_b;
+        }
+        a <= b
     }
 
     /// Whether endpoint A is the server: service port first, then the lower port, then the lower address.

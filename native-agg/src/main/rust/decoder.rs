@@ -2,7 +2,7 @@
 
 use crate::counters::{Counter, DecodeError, ExporterCounters};
 use crate::hash::IntMap;
-use crate::records::{from_uptime, sampled, Flow, FlowSink, RecordDecoder};
+use crate::records::{from_uptime, sampled, FlowSink, RecordDecoder};
 use crate::state::{ExporterState, Settings};
 use crate::template::Definition;
 use crate::templated::{Datagram, Scratch};
@@ -12,7 +12,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 const V5_HEADER: usize = 24;
 const V5_RECORD: usize = 48;
 const V5_MAX_RECORDS: u32 = 30;
-const V4_MAPPED: u64 = 0xFFFF << 32;
 
 /// The decoder: exporter states, and counters that outlive them.
 pub struct Decoder {
@@ -153,17 +152,8 @@ fn v5_records<S: FlowSink, const SCALE: bool>(body: &[u8], rate: f64, export_ms:
         let word = |at: usize| u32::from_be_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]) as u64;
         let half = |at: usize| u16::from_be_bytes([r[at], r[at + 1]]) as i32;
         let octets = word(20) as i64;
-        let flow = Flow {
-            src_high: 0,
-            src_low: V4_MAPPED | word(0),
-            dst_high: 0,
-            dst_low: V4_MAPPED | word(4),
-            src_port: half(32),
-            dst_port: half(34),
-            bytes: if SCALE { sampled(octets, 0, rate, true).0 } else { octets },
-            reverse_bytes: 0,
-            end_ms: from_uptime(export_ms, sys_uptime, word(28) as i64),
-        };
-        sink.accept(&flow);
+        let bytes = if SCALE { sampled(octets, 0, rate, true).0 } else { octets };
+        sink.accept_v4(word(0) as u32, word(4) as u32, half(32), half(34), bytes, 0,
+            from_uptime(export_ms, sys_uptime, word(28) as i64));
     }
 }

@@ -7,6 +7,7 @@ use crate::state::Settings;
 use crate::table::{AddBuffer, AggregateTable, KEY_WORDS, USED};
 
 const MILLIS_PER_HOUR: i64 = 3_600_000;
+const V4_MAPPED: u64 = 0xFFFF << 32;
 /// Bytes per datagram entry in the batch's meta segment.
 pub const META_BYTES: usize = 32;
 const VPC_IS_INDEX: u64 = 1;
@@ -45,9 +46,29 @@ struct Aggregator<'a> {
     apps: &'a PrefixRules,
     ports: &'a ServicePorts,
     vpc: (u64, u64, u64),
+    /// The last hour computed and the milliseconds it spans, `[from, until)`: a datagram's flows mostly end in one
+    /// hour, so most need two comparisons instead of a division.
+    hour: (i64, i64, u64),
 }
 
+const NO_HOUR: (i64, i64, u64) = (1, 0, 0);
+
 impl Aggregator<'_> {
+    #[inline(always)]
+    fn hour_of(&mut self, end_ms: i64) -> u64 {
+        let (from, until, hour) = self.hour;
+        if end_ms >= from && end_ms < until {
+            return hour;
+        }
+        let h = end_ms.div_euclid(MILLIS_PER_HOUR);
+        // The hour's first millisecond does not exist for the very lowest hours of i64: then nothing is kept.
+        self.hour = match h.checked_mul(MILLIS_PER_HOUR) {
+            Some(from) => (from, from.saturating_add(MILLIS_PER_HOUR), h as u64),
+            None => NO_HOUR,
+        };
+        h as u64
+    }
+
     #[inline]
     fn app(&self, address: (u64, u64), flag: u64) -> (u64, u64, u64) {
         match self.apps.lookup(address.0, address.1) {
@@ -75,9 +96,28 @@ impl FlowSink for Aggregator<'_> {
             c.1,
             s.0,
             s.1,
-            f.end_ms.div_euclid(MILLIS_PER_HOUR) as u64,
+            self.hour_of(f.end_ms),
             USED | self.vpc.2 | c.2 | s.2,
         ];
+        self.buffer.push(self.table, &key, tx, rx);
+    }
+
+    /// `accept` for IPv4 endpoints, with the address family known: no family checks, 32-bit address compares, and
+    /// the high words of both endpoints are 0 whether a rule matched or not.
+    #[inline(always)]
+    fn accept_v4(&mut self, src: u32, dst: u32, src_port: i32, dst_port: i32, bytes: i64, reverse_bytes: i64,
+        end_ms: i64) {
+        let src_is_server = self.ports.first_is_server_v4(src, src_port, dst, dst_port);
+        let (client, server) = if src_is_server { (dst, src) } else { (src, dst) };
+        let (tx, rx) = if src_is_server { (reverse_bytes, bytes) } else { (bytes, reverse_bytes) };
+        let app = |address: u32, flag: u64| match self.apps.lookup_v4(address) {
+            i if i >= 0 => (i as u64, flag),
+            _ => (V4_MAPPED | address as u64, 0),
+        };
+        let c = app(client, SRC_IS_INDEX);
+        let s = app(server, DST_IS_INDEX);
+        let key: [u64; KEY_WORDS] =
+            [self.vpc.0, self.vpc.1, 0, c.0, 0, s.0, self.hour_of(end_ms), USED | self.vpc.2 | c.1 | s.1];
         self.buffer.push(self.table, &key, tx, rx);
     }
 }
@@ -132,6 +172,7 @@ impl Kernel {
                 apps: &self.apps,
                 ports: &self.ports,
                 vpc,
+                hour: NO_HOUR,
             };
             *flows += self.decoder.decode(exporter, payload, received_at, &mut sink);
             // Flushed per datagram, so that the table-full check above sees every key of the datagrams before.
@@ -154,5 +195,34 @@ impl Kernel {
 
     pub fn decoder(&self) -> &Decoder {
         &self.decoder
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kept_hour_is_the_hour_div_euclid_gives() {
+        let mut table = AggregateTable::with_capacity(16);
+        let mut buffer = AddBuffer::new();
+        let (apps, ports) = (PrefixRules::new(), ServicePorts::from_words(&[]));
+        let mut a = Aggregator {
+            table: &mut table,
+            buffer: &mut buffer,
+            apps: &apps,
+            ports: &ports,
+            vpc: (0, 0, 0),
+            hour: NO_HOUR,
+        };
+        let h = MILLIS_PER_HOUR;
+        let mut ends = vec![0, -1, 1, h - 1, h, h + 1, -h, -h - 1, -h + 1, i64::MAX, i64::MIN, i64::MIN + 1, i64::MAX - h];
+        for k in [-5i64, -1, 0, 1, 2, 472_000, 472_001] {
+            ends.extend_from_slice(&[k * h - 1, k * h, k * h + 1, k * h + h / 2, k * h - 1]);
+        }
+        // Twice over, so that each end also meets the hour the one before it left.
+        for &end in ends.iter().chain(ends.iter().rev()) {
+            assert_eq!(a.hour_of(end), end.div_euclid(h) as u64, "{end}");
+        }
     }
 }

@@ -23,6 +23,25 @@ pub struct Flow {
 /// Receives the flows of a datagram.
 pub trait FlowSink {
     fn accept(&mut self, flow: &Flow);
+
+    /// A flow between two IPv4 addresses (v5 records and direct-plan v9/IPFIX records, which are IPv4 only): the
+    /// same as `accept` of the IPv4-mapped flow, which is what it does unless the sink has a shorter way.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn accept_v4(&mut self, src: u32, dst: u32, src_port: i32, dst_port: i32, bytes: i64, reverse_bytes: i64,
+        end_ms: i64) {
+        self.accept(&Flow {
+            src_high: 0,
+            src_low: V4_MAPPED | src as u64,
+            dst_high: 0,
+            dst_low: V4_MAPPED | dst as u64,
+            src_port,
+            dst_port,
+            bytes,
+            reverse_bytes,
+            end_ms,
+        });
+    }
 }
 
 /// The raw values of one data record by role, with a bit per role read.
@@ -295,18 +314,9 @@ fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], cx: SetContext, default_rate
             }
         };
         let (bytes, reverse) = sampled(bytes, reverse, rate, cx.apply_sampling);
-        let flow = Flow {
-            src_high: 0,
-            src_low: V4_MAPPED | p.src.read(r) as u64,
-            dst_high: 0,
-            dst_low: V4_MAPPED | p.dst.read(r) as u64,
-            src_port: p.src_port.read(r) as i32,
-            dst_port: if p.dst_port.present() { p.dst_port.read(r) } else { p.icmp.read(r) } as i32,
-            bytes,
-            reverse_bytes: reverse,
-            end_ms,
-        };
-        sink.accept(&flow);
+        let dst_port = if p.dst_port.present() { p.dst_port.read(r) } else { p.icmp.read(r) } as i32;
+        sink.accept_v4(p.src.read(r) as u32, p.dst.read(r) as u32, p.src_port.read(r) as i32, dst_port, bytes, reverse,
+            end_ms);
     }
     count
 }
