@@ -4,7 +4,7 @@ use crate::classify::{PrefixRules, ServicePorts};
 use crate::decoder::Decoder;
 use crate::records::{Flow, FlowSink};
 use crate::state::Settings;
-use crate::table::{AddBuffer, AggregateTable, KEY_WORDS, USED};
+use crate::table::{hash_after_vpc, vpc_state, AddBuffer, AggregateTable, KEY_WORDS, USED};
 
 const MILLIS_PER_HOUR: i64 = 3_600_000;
 const V4_MAPPED: u64 = 0xFFFF << 32;
@@ -49,6 +49,8 @@ struct Aggregator<'a> {
     /// The last hour computed and the milliseconds it spans, `[from, until)`: a datagram's flows mostly end in one
     /// hour, so most need two comparisons instead of a division.
     hour: (i64, i64, u64),
+    /// `vpc_state` of `vpc`.
+    vpc_state: u64,
 }
 
 const NO_HOUR: (i64, i64, u64) = (1, 0, 0);
@@ -118,7 +120,7 @@ impl FlowSink for Aggregator<'_> {
         let s = app(server, DST_IS_INDEX);
         let key: [u64; KEY_WORDS] =
             [self.vpc.0, self.vpc.1, 0, c.0, 0, s.0, self.hour_of(end_ms), USED | self.vpc.2 | c.1 | s.1];
-        self.buffer.push(self.table, &key, tx, rx);
+        self.buffer.push_hashed(self.table, &key, hash_after_vpc(self.vpc_state, &key), tx, rx);
     }
 }
 
@@ -173,6 +175,7 @@ impl Kernel {
                 ports: &self.ports,
                 vpc,
                 hour: NO_HOUR,
+                vpc_state: vpc_state(vpc.0, vpc.1),
             };
             *flows += self.decoder.decode(exporter, payload, received_at, &mut sink);
             // Flushed per datagram, so that the table-full check above sees every key of the datagrams before.
@@ -214,6 +217,7 @@ mod tests {
             ports: &ports,
             vpc: (0, 0, 0),
             hour: NO_HOUR,
+            vpc_state: vpc_state(0, 0),
         };
         let h = MILLIS_PER_HOUR;
         let mut ends = vec![0, -1, 1, h - 1, h, h + 1, -h, -h - 1, -h + 1, i64::MAX, i64::MIN, i64::MIN + 1, i64::MAX - h];

@@ -20,8 +20,20 @@ pub struct AggregateTable {
 /// The hash of a key; the same function as the Java twin's.
 #[inline]
 pub fn hash(key: &[u64; KEY_WORDS]) -> u64 {
-    let mut h: u64 = 0;
-    for &w in key {
+    hash_after_vpc(vpc_state(key[0], key[1]), key)
+}
+
+/// The hash's state after a key's first two words, the VPC's: one per datagram, since its flows share an exporter.
+#[inline]
+pub fn vpc_state(vpc_high: u64, vpc_low: u64) -> u64 {
+    (vpc_high.wrapping_mul(K).rotate_left(5) ^ vpc_low).wrapping_mul(K)
+}
+
+/// Finishes `hash(key)` from `vpc_state(key[0], key[1])`.
+#[inline(always)]
+pub fn hash_after_vpc(state: u64, key: &[u64; KEY_WORDS]) -> u64 {
+    let mut h = state;
+    for &w in &key[2..] {
         h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
     h ^ (h >> 29)
@@ -78,10 +90,15 @@ impl AddBuffer {
 
     #[inline]
     pub fn push(&mut self, table: &mut AggregateTable, key: &[u64; KEY_WORDS], tx: i64, rx: i64) {
+        self.push_hashed(table, key, hash(key), tx, rx);
+    }
+
+    /// `push` with the key's hash `h` already computed.
+    #[inline(always)]
+    pub fn push_hashed(&mut self, table: &mut AggregateTable, key: &[u64; KEY_WORDS], h: u64, tx: i64, rx: i64) {
         if self.len == ADD_BUFFER {
             self.flush(table);
         }
-        let h = hash(key);
         table.prefetch(h);
         let n = self.len;
         self.keys[n] = *key;
