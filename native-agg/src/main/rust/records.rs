@@ -1,7 +1,7 @@
 //! Data records of one v9 or IPFIX data set, decoded with a compiled template; allocates nothing per record.
 
 use crate::state::DomainState;
-use crate::template::{FastPlan, Role, Template, ROLES, VARIABLE_LENGTH};
+use crate::template::{EndFields, FastPlan, Role, Template, ROLES, VARIABLE_LENGTH};
 use crate::wire::{i64_at, is_padding, u16_at, unsigned_at};
 
 const V4_MAPPED: u64 = 0xFFFF << 32;
@@ -252,14 +252,37 @@ impl RecordDecoder {
 /// state such records use). Records of 16 bytes or more: no v9 padding guess applies (see `without_v9_padding`).
 pub fn decode_fast_set<S: FlowSink>(plan: &FastPlan, b: &[u8], cx: SetContext, default_rate: f64,
     system_init_ms: i64, sink: &mut S) -> SetOutcome {
-    let count = decode_fast(plan, b, cx, default_rate, system_init_ms, sink);
+    let count = decode_fast_shaped(plan, b, cx, default_rate, system_init_ms, sink);
     SetOutcome { records: count, flows: count as i64, options: 0, truncated: false }
 }
 
+const END_MS: u8 = 0;
+const END_SECONDS: u8 = 1;
+const END_UPTIME: u8 = 2;
+const END_OTHER: u8 = 3;
+
+/// `decode_fast` specialised to the plan's shape (reverse counter or not, which end time fields), so that the record
+/// loop neither reads nor branches on fields the template does not have.
+#[inline(always)]
+pub fn decode_fast_shaped<S: FlowSink>(p: &FastPlan, b: &[u8], cx: SetContext, default_rate: f64, init: i64,
+    sink: &mut S) -> usize {
+    match (p.reverse.present(), p.end) {
+        (false, EndFields::Milliseconds) => decode_fast::<S, false, END_MS>(p, b, cx, default_rate, init, sink),
+        (true, EndFields::Milliseconds) => decode_fast::<S, true, END_MS>(p, b, cx, default_rate, init, sink),
+        (false, EndFields::Seconds) => decode_fast::<S, false, END_SECONDS>(p, b, cx, default_rate, init, sink),
+        (true, EndFields::Seconds) => decode_fast::<S, true, END_SECONDS>(p, b, cx, default_rate, init, sink),
+        (false, EndFields::SysUpTime) => decode_fast::<S, false, END_UPTIME>(p, b, cx, default_rate, init, sink),
+        (true, EndFields::SysUpTime) => decode_fast::<S, true, END_UPTIME>(p, b, cx, default_rate, init, sink),
+        (false, EndFields::Other) => decode_fast::<S, false, END_OTHER>(p, b, cx, default_rate, init, sink),
+        (true, EndFields::Other) => decode_fast::<S, true, END_OTHER>(p, b, cx, default_rate, init, sink),
+    }
+}
+
 /// The records of a set whose template has a `FastPlan`: the same flows `complete` makes, read from fixed offsets.
-/// Bytes too few for another record are padding. Returns the records read.
-fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], cx: SetContext, default_rate: f64, init: i64, sink: &mut S)
-    -> usize {
+/// Bytes too few for another record are padding. Returns the records read. `REVERSE`: the plan has a reverse octet
+/// counter (absent, it reads 0); `END`: which end time fields it has (`END_OTHER`: any, read as `end_time` does).
+fn decode_fast<S: FlowSink, const REVERSE: bool, const END: u8>(p: &FastPlan, b: &[u8], cx: SetContext,
+    default_rate: f64, init: i64, sink: &mut S) -> usize {
     // `Field::read` relies on every record passed to it being exactly this long.
     let length = p.record_length;
     // No sampling field in the template: every record takes the domain's announced rate, or none.
@@ -279,19 +302,37 @@ fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], cx: SetContext, default_rate
         let r = &b[at..at + length];
         at += length;
         count += 1;
-        let bytes = if p.octets.present() { p.octets.read(r) } else { p.out_octets.read(r) };
-        let reverse = p.reverse.read(r);
+        let bytes = p.bytes.read(r);
+        let reverse = if REVERSE { p.reverse.read(r) } else { 0 };
         // An absolute time of 0 counts as absent, as in `end_time`.
-        let ms = p.end_ms.read(r);
-        let seconds = p.end_seconds.read(r);
-        let end_ms = if ms != 0 {
-            ms
-        } else if seconds != 0 {
-            seconds.wrapping_mul(1000)
-        } else {
-            match uptime_base {
-                Some(uptime) if p.end_uptime.present() => from_uptime(cx.export_ms, uptime, p.end_uptime.read(r)),
-                _ => cx.export_ms,
+        let end_ms = match END {
+            END_MS => match p.end_ms.read(r) {
+                0 => cx.export_ms,
+                ms => ms,
+            },
+            END_SECONDS => match p.end_seconds.read(r) {
+                0 => cx.export_ms,
+                seconds => seconds.wrapping_mul(1000),
+            },
+            END_UPTIME => match uptime_base {
+                Some(uptime) => from_uptime(cx.export_ms, uptime, p.end_uptime.read(r)),
+                None => cx.export_ms,
+            },
+            _ => {
+                let ms = p.end_ms.read(r);
+                let seconds = p.end_seconds.read(r);
+                if ms != 0 {
+                    ms
+                } else if seconds != 0 {
+                    seconds.wrapping_mul(1000)
+                } else {
+                    match uptime_base {
+                        Some(uptime) if p.end_uptime.present() => {
+                            from_uptime(cx.export_ms, uptime, p.end_uptime.read(r))
+                        }
+                        _ => cx.export_ms,
+                    }
+                }
             }
         };
         let (bytes, reverse) = sampled(bytes, reverse, rate, cx.apply_sampling);
@@ -301,7 +342,7 @@ fn decode_fast<S: FlowSink>(p: &FastPlan, b: &[u8], cx: SetContext, default_rate
             dst_high: 0,
             dst_low: V4_MAPPED | p.dst.read(r) as u64,
             src_port: p.src_port.read(r) as i32,
-            dst_port: if p.dst_port.present() { p.dst_port.read(r) } else { p.icmp.read(r) } as i32,
+            dst_port: p.dport.read(r) as i32,
             bytes,
             reverse_bytes: reverse,
             end_ms,

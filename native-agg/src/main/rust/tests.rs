@@ -360,6 +360,56 @@ fn the_direct_plan_decodes_like_the_general_decoder() {
     assert_eq!(flows[3].reverse_bytes, 21);
 }
 
+/// Records of the given fields from a small deterministic generator; end time fields are zero in every third record.
+fn generated_records(fields: &[(u32, u64, u32)], count: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed;
+    let mut out = Vec::new();
+    for i in 0..count {
+        for &(element, _, length) in fields {
+            let zero = matches!(element, 151 | 153 | 21) && i % 3 == 0;
+            for _ in 0..length {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                out.push(if zero { 0 } else { (x >> 56) as u8 });
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_direct_plan_shape_decodes_like_the_general_decoder() {
+    let ends: [&[(u32, u64, u32)]; 6] =
+        [&[(153, 0, 8)], &[(151, 0, 4)], &[(21, 0, 4)], &[], &[(153, 0, 8), (21, 0, 4)], &[(151, 0, 4), (153, 0, 6)]];
+    let mut shapes = 0;
+    for version in [9, 10] {
+        for end in ends {
+            for reverse in [false, true] {
+                for (counter, port) in [((1, 0, 4), (11, 0, 2)), ((23, 0, 8), (32, 0, 2)), ((2, 0, 8), (4, 0, 1))] {
+                    let mut fields = vec![(8, 0, 4), (7, 0, 2), port, (12, 0, 4), counter];
+                    fields.extend_from_slice(end);
+                    if reverse {
+                        fields.push((1, 29305, 3));
+                    }
+                    for (seed, padding) in [(1, 0), (2, 3)] {
+                        let mut records = generated_records(&fields, 7, seed);
+                        records.extend(std::iter::repeat(0).take(padding));
+                        for (rate, init) in [(0.0, -1), (10.0, 1_735_689_590_000), (3.0, 1_900_000_000_000)] {
+                            let mut domain = DomainState::default();
+                            if rate != 0.0 {
+                                domain.learn_rate(false, 0, rate);
+                            }
+                            domain.system_init_ms = init;
+                            assert_eq!(fast_and_general(version, &fields, &records, &mut domain).len(), 7);
+                        }
+                    }
+                    shapes += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(shapes, 72);
+}
+
 #[test]
 fn templates_with_sampling_ipv6_or_options_take_the_general_decoder() {
     for fields in [
