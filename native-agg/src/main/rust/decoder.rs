@@ -101,7 +101,7 @@ impl Decoder {
             let c = &mut counters[state.counters];
             state.templates.expire(now, s.template_lifetime_ms, c);
             state.pending.drop_expired(now, true, &s, c);
-            !(state.templates.map.is_empty()
+            !(state.templates.is_empty()
                 && state.pending.queue.is_empty()
                 && now.wrapping_sub(state.last_seen) > s.template_lifetime_ms)
         });

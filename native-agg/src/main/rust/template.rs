@@ -261,6 +261,22 @@ pub struct FastPlan {
     pub end_ms: Field,
     pub end_seconds: Field,
     pub end_uptime: Field,
+    /// The counter the flow's bytes come from: octets, else v9 OUT_BYTES (RFC 3954 §8), else none (reads 0).
+    pub bytes: Field,
+    /// The destination port, else the ICMP type and code (see `Role::IcmpTypeCode`), else none (reads 0).
+    pub dport: Field,
+    /// Which end time fields the template has, so that the record loop can be specialised to them.
+    pub end: EndFields,
+}
+
+/// The end time fields of a direct plan: one of them alone, or any other combination (including none).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub enum EndFields {
+    Milliseconds,
+    Seconds,
+    SysUpTime,
+    #[default]
+    Other,
 }
 
 impl FastPlan {
@@ -296,7 +312,18 @@ impl FastPlan {
                 _ => return None,
             }
         }
-        if plan.src.present() && plan.dst.present() { Some(plan) } else { None }
+        if !(plan.src.present() && plan.dst.present()) {
+            return None;
+        }
+        plan.bytes = if plan.octets.present() { plan.octets } else { plan.out_octets };
+        plan.dport = if plan.dst_port.present() { plan.dst_port } else { plan.icmp };
+        plan.end = match (plan.end_ms.present(), plan.end_seconds.present(), plan.end_uptime.present()) {
+            (true, false, false) => EndFields::Milliseconds,
+            (false, true, false) => EndFields::Seconds,
+            (false, false, true) => EndFields::SysUpTime,
+            _ => EndFields::Other,
+        };
+        Some(plan)
     }
 }
 

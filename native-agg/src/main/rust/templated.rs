@@ -158,7 +158,7 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
     /// record count.
     fn decode_records(&mut self, key: u64, body: &[u8], export_ms: i64, uptime_ms: i64, on_time: bool) -> bool {
         let ExporterState { templates, domains, .. } = &mut *self.state;
-        let Some(t) = templates.map.get(&key) else {
+        let Some(t) = templates.get(key) else {
             return false;
         };
         if on_time && self.now.wrapping_sub(t.last_seen) > self.settings.template_lifetime_ms {
@@ -198,7 +198,7 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
         }
         let template_id = self.scratch.definition.template_id;
         let key = template_key(self.version, self.domain_id, template_id);
-        let refreshed = match self.state.templates.map.get_mut(&key) {
+        let refreshed = match self.state.templates.get_mut(key) {
             Some(t) if t.same_as(&self.scratch.definition) => {
                 t.last_seen = self.now;
                 true
@@ -238,7 +238,7 @@ impl<'a, S: FlowSink> Datagram<'a, S> {
             self.state.templates.withdraw_all(self.version, self.domain_id, options)
         } else if template_id >= 256 {
             let key = template_key(self.version, self.domain_id, template_id);
-            self.state.templates.map.remove(&key).is_some() as i64
+            self.state.templates.remove(key) as i64
         } else {
             self.error(DecodeError::TemplateIdReserved);
             return;

@@ -360,6 +360,56 @@ fn the_direct_plan_decodes_like_the_general_decoder() {
     assert_eq!(flows[3].reverse_bytes, 21);
 }
 
+/// Records of the given fields from a small deterministic generator; end time fields are zero in every third record.
+fn generated_records(fields: &[(u32, u64, u32)], count: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed;
+    let mut out = Vec::new();
+    for i in 0..count {
+        for &(element, _, length) in fields {
+            let zero = matches!(element, 151 | 153 | 21) && i % 3 == 0;
+            for _ in 0..length {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                out.push(if zero { 0 } else { (x >> 56) as u8 });
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_direct_plan_shape_decodes_like_the_general_decoder() {
+    let ends: [&[(u32, u64, u32)]; 6] =
+        [&[(153, 0, 8)], &[(151, 0, 4)], &[(21, 0, 4)], &[], &[(153, 0, 8), (21, 0, 4)], &[(151, 0, 4), (153, 0, 6)]];
+    let mut shapes = 0;
+    for version in [9, 10] {
+        for end in ends {
+            for reverse in [false, true] {
+                for (counter, port) in [((1, 0, 4), (11, 0, 2)), ((23, 0, 8), (32, 0, 2)), ((2, 0, 8), (4, 0, 1))] {
+                    let mut fields = vec![(8, 0, 4), (7, 0, 2), port, (12, 0, 4), counter];
+                    fields.extend_from_slice(end);
+                    if reverse {
+                        fields.push((1, 29305, 3));
+                    }
+                    for (seed, padding) in [(1, 0), (2, 3)] {
+                        let mut records = generated_records(&fields, 7, seed);
+                        records.extend(std::iter::repeat(0).take(padding));
+                        for (rate, init) in [(0.0, -1), (10.0, 1_735_689_590_000), (3.0, 1_900_000_000_000)] {
+                            let mut domain = DomainState::default();
+                            if rate != 0.0 {
+                                domain.learn_rate(false, 0, rate);
+                            }
+                            domain.system_init_ms = init;
+                            assert_eq!(fast_and_general(version, &fields, &records, &mut domain).len(), 7);
+                        }
+                    }
+                    shapes += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(shapes, 72);
+}
+
 #[test]
 fn templates_with_sampling_ipv6_or_options_take_the_general_decoder() {
     for fields in [
@@ -433,4 +483,88 @@ fn the_key_hash_is_the_java_twins_serial_chain() {
         }
         assert_eq!(hash(&key), h ^ (h >> 29));
     }
+}
+
+/// An IPFIX message of these sets, observation domain 3, exported at 1 700 000 000 s.
+fn ipfix_message(sets: &[Vec<u8>]) -> Vec<u8> {
+    let body: Vec<u8> = sets.concat();
+    let mut b = Vec::new();
+    be16(&mut b, 10);
+    be16(&mut b, (16 + body.len()) as u16);
+    be32(&mut b, 1_700_000_000);
+    be32(&mut b, 1); // sequence
+    be32(&mut b, 3); // observation domain
+    b.extend_from_slice(&body);
+    b
+}
+
+/// An IPFIX template set of (template id, [(element, length)]); an empty field list withdraws.
+fn ipfix_templates(templates: &[(u16, &[(u16, u16)])]) -> Vec<u8> {
+    let mut t = Vec::new();
+    for &(id, fields) in templates {
+        be16(&mut t, id);
+        be16(&mut t, fields.len() as u16);
+        for &(element, length) in fields {
+            be16(&mut t, element);
+            be16(&mut t, length);
+        }
+    }
+    set(2, &t)
+}
+
+/// A 16-byte record: two addresses, then the byte count in 8 bytes.
+fn ipfix_record(first: u32, second: u32, bytes: u64) -> Vec<u8> {
+    let mut d = Vec::new();
+    be32(&mut d, first);
+    be32(&mut d, second);
+    d.extend_from_slice(&bytes.to_be_bytes());
+    d
+}
+
+#[test]
+fn remembered_templates_follow_redefinition_withdrawal_and_expiry() {
+    const SRC_DST: &[(u16, u16)] = &[(8, 4), (12, 4), (1, 8)];
+    const DST_SRC: &[(u16, u16)] = &[(12, 4), (8, 4), (1, 8)];
+    let (a, b) = (0x0A00_0001, 0x0A00_0002);
+    let mut decoder = Decoder::new(settings());
+    let mut sink = Collect::default();
+    let message = ipfix_message(&[
+        ipfix_templates(&[(256, SRC_DST), (257, DST_SRC)]),
+        set(256, &ipfix_record(a, b, 1)),
+        set(257, &ipfix_record(a, b, 2)),
+        set(256, &ipfix_record(a, b, 3)),
+        // Redefined mid-message: the next set of 256 reads the new layout.
+        ipfix_templates(&[(256, DST_SRC)]),
+        set(256, &ipfix_record(a, b, 4)),
+        // Withdrawn one, then all: their data waits again.
+        ipfix_templates(&[(257, &[])]),
+        set(257, &ipfix_record(a, b, 5)),
+        ipfix_templates(&[(2, &[])]),
+        set(256, &ipfix_record(a, b, 6)),
+    ]);
+    assert_eq!(decoder.decode(EXPORTER, &message, 0, &mut sink), 4);
+    let got: Vec<(u64, u64, i64)> =
+        sink.0.iter().map(|f| (f.src_low & 0xFFFF_FFFF, f.dst_low & 0xFFFF_FFFF, f.bytes)).collect();
+    assert_eq!(got, [(a, b, 1), (b, a, 2), (a, b, 3), (b, a, 4)].map(|(s, d, n)| (s as u64, d as u64, n)));
+    let c = &decoder.counters[0];
+    assert_eq!(c.get(10, Counter::TemplatesWithdrawn), 2);
+    assert_eq!(c.get(10, Counter::SetsWaiting), 2);
+
+    // Defined again, used (and so remembered), then found expired: dropped and counted, its data waits.
+    let lifetime = settings().template_lifetime_ms;
+    let mut sink = Collect::default();
+    let define = ipfix_message(&[ipfix_templates(&[(258, SRC_DST)]), set(258, &ipfix_record(a, b, 7))]);
+    assert_eq!(decoder.decode(EXPORTER, &define, 1_000, &mut sink), 1);
+    let late = ipfix_message(&[set(258, &ipfix_record(a, b, 8))]);
+    assert_eq!(decoder.decode(EXPORTER, &late, 1_000 + lifetime + 1, &mut sink), 0);
+    let c = &decoder.counters[0];
+    assert_eq!(c.get(10, Counter::TemplatesExpired), 1);
+    // The two sets of the first message have waited too long by now.
+    assert_eq!(c.errors(10, DecodeError::PendingExpired), 2);
+    assert_eq!(c.get(10, Counter::SetsWaiting), 1);
+    // Sent again: the waiting set is decoded with it.
+    let again = ipfix_message(&[ipfix_templates(&[(258, DST_SRC)])]);
+    assert_eq!(decoder.decode(EXPORTER, &again, 2_000 + lifetime, &mut sink), 1);
+    assert_eq!(sink.0.iter().map(|f| f.bytes).collect::<Vec<_>>(), [7, 8]);
+    assert_eq!(decoder.counters[0].get(10, Counter::SetsDecodedLate), 1);
 }
