@@ -8,6 +8,7 @@ use crate::template::Definition;
 use crate::templated::{Datagram, Scratch};
 use crate::wire::{u16_at, u32_at};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
 
 const V5_HEADER: usize = 24;
 const V5_RECORD: usize = 48;
@@ -20,6 +21,10 @@ pub struct Decoder {
     pub counters: Vec<ExporterCounters>,
     counter_index: IntMap<(u64, u64), usize>,
     scratch: Scratch,
+    /// The last datagram's exporter and its state: consecutive datagrams mostly come from one exporter, and they skip
+    /// both map lookups. Points into `exporters`, so every change to that map (an exporter added, `expire` dropping
+    /// some) clears it.
+    last: Option<((u64, u64), NonNull<ExporterState>)>,
 }
 
 impl Decoder {
@@ -34,24 +39,37 @@ impl Decoder {
                 records: RecordDecoder::new(),
                 late: Vec::new(),
             },
+            last: None,
         }
     }
 
     /// Decodes one datagram; returns the flows delivered. A panic inside is counted as a decoder fault.
     pub fn decode<S: FlowSink>(&mut self, exporter: (u64, u64), b: &[u8], now: i64, sink: &mut S) -> i64 {
-        let counters_at = match self.counter_index.get(&exporter) {
-            Some(&i) => i,
-            None => {
-                self.counters.push(ExporterCounters::new(exporter.0, exporter.1));
-                self.counter_index.insert(exporter, self.counters.len() - 1);
-                self.counters.len() - 1
+        let at = match self.last {
+            Some((e, at)) if e == exporter => at,
+            _ => {
+                let counters_at = match self.counter_index.get(&exporter) {
+                    Some(&i) => i,
+                    None => {
+                        self.counters.push(ExporterCounters::new(exporter.0, exporter.1));
+                        self.counter_index.insert(exporter, self.counters.len() - 1);
+                        self.counters.len() - 1
+                    }
+                };
+                let state = self.exporters.entry(exporter).or_insert_with(|| ExporterState::new(counters_at));
+                let at = NonNull::from(state);
+                self.last = Some((exporter, at));
+                at
             }
         };
+        // SAFETY: `at` points at this exporter's entry of `exporters`, which has not changed since (every change
+        // clears `last`), and nothing else refers to that entry during this call.
+        let state = unsafe { &mut *at.as_ptr() };
         let version = if b.len() >= 2 { u16_at(b, 0) } else { 0 };
+        let counters_at = state.counters;
         let counters = &mut self.counters[counters_at];
         counters.add(version, Counter::Datagrams, 1);
         counters.add(version, Counter::DatagramBytes, b.len() as i64);
-        let state = self.exporters.entry(exporter).or_insert_with(|| ExporterState::new(counters_at));
         state.last_seen = now;
         if b.len() < 2 {
             counters.error(0, DecodeError::DatagramTooShort);
@@ -95,6 +113,7 @@ impl Decoder {
 
     /// Drops expired templates and waiting data of every exporter, and forgets exporters with nothing left.
     pub fn expire(&mut self, now: i64) {
+        self.last = None;
         let s = self.settings;
         let counters = &mut self.counters;
         self.exporters.retain(|_, state| {
