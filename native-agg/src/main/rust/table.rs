@@ -20,20 +20,27 @@ pub struct AggregateTable {
 /// The hash of a key; the same function as the Java twin's.
 #[inline]
 pub fn hash(key: &[u64; KEY_WORDS]) -> u64 {
-    hash_after_vpc(vpc_state(key[0], key[1]), key)
+    let mut h: u64 = 0;
+    for &w in key {
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
 }
 
-/// The hash's state after a key's first two words, the VPC's: one per datagram, since its flows share an exporter.
+/// The hash's state after the first three words of an IPv4 flow's key: its VPC, then the client's high word, 0
+/// whether a rule matched or not. The same for every flow of a datagram, so computed once per datagram.
 #[inline]
-pub fn vpc_state(vpc_high: u64, vpc_low: u64) -> u64 {
-    (vpc_high.wrapping_mul(K).rotate_left(5) ^ vpc_low).wrapping_mul(K)
+pub fn v4_state(vpc_high: u64, vpc_low: u64) -> u64 {
+    let h = (vpc_high.wrapping_mul(K).rotate_left(5) ^ vpc_low).wrapping_mul(K);
+    h.rotate_left(5).wrapping_mul(K)
 }
 
-/// Finishes `hash(key)` from `vpc_state(key[0], key[1])`.
+/// `hash([vpc high, vpc low, 0, client, 0, server, hour, flags])` from `v4_state(vpc high, vpc low)`.
 #[inline(always)]
-pub fn hash_after_vpc(state: u64, key: &[u64; KEY_WORDS]) -> u64 {
-    let mut h = state;
-    for &w in &key[2..] {
+pub fn hash_v4(state: u64, client: u64, server: u64, hour: u64, flags: u64) -> u64 {
+    let mut h = (state.rotate_left(5) ^ client).wrapping_mul(K);
+    h = h.rotate_left(5).wrapping_mul(K);
+    for w in [server, hour, flags] {
         h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
     h ^ (h >> 29)

@@ -568,3 +568,16 @@ fn remembered_templates_follow_redefinition_withdrawal_and_expiry() {
     assert_eq!(sink.0.iter().map(|f| f.bytes).collect::<Vec<_>>(), [7, 8]);
     assert_eq!(decoder.counters[0].get(10, Counter::SetsDecodedLate), 1);
 }
+
+#[test]
+fn the_ipv4_hash_from_the_datagram_state_is_the_key_hash() {
+    use crate::table::{hash_v4, v4_state};
+    for (vpc, client, server, hour, flags) in [
+        ((0u64, 7u64), 3u64, 0xFFFF_0A00_0001u64, 482_136u64, USED | 3),
+        ((0, 0xFFFF_C633_6401), 0xFFFF_AC10_0001, 9, 0, USED),
+        ((u64::MAX, 1), u64::MAX, u64::MAX, u64::MAX, u64::MAX),
+    ] {
+        let key = [vpc.0, vpc.1, 0, client, 0, server, hour, flags];
+        assert_eq!(hash_v4(v4_state(vpc.0, vpc.1), client, server, hour, flags), hash(&key));
+    }
+}
