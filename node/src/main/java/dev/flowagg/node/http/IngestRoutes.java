@@ -1,6 +1,8 @@
 package dev.flowagg.node.http;
 
+import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.nativeagg.KernelTimings;
+import dev.flowagg.nativeagg.NativeLibraryLoader;
 import dev.flowagg.node.ingest.IngestCounters;
 import dev.flowagg.node.ingest.IngestStatus;
 import dev.flowagg.protocol.netflow.ExporterStats;
@@ -37,6 +39,9 @@ public final class IngestRoutes extends AllDirectives {
     IngestCounters c = status.counters();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("kernel", status.kernel() == null ? null : status.kernel().label());
+    // The instruction-set level of the native kernel's build in use (x86-64, x86-64-v3, x86-64-v4).
+    body.put(
+        "kernel_build", status.kernel() == FlowKernel.Kind.NATIVE ? NativeLibraryLoader.build() : null);
     body.put(
         "listener",
         ordered(

@@ -2,6 +2,7 @@ package dev.flowagg.node.ingest;
 
 import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.nativeagg.FlowKernels;
+import dev.flowagg.nativeagg.NativeLibraryLoader;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -36,7 +37,8 @@ public final class NetflowIngest {
       return null;
     }
     FlowKernel kernel = FlowKernels.create(settings.kernel(), settings.decoderSettings(), classification.rules());
-    log.info("NetFlow decode-and-aggregate kernel: {} (FLOWAGG_NATIVE={})", kernel.kind().label(),
+    log.info("NetFlow decode-and-aggregate kernel: {}{} (FLOWAGG_NATIVE={})", kernel.kind().label(),
+        kernel.kind() == FlowKernel.Kind.NATIVE ? ", built for " + NativeLibraryLoader.build() : "",
         settings.kernel().name().toLowerCase(java.util.Locale.ROOT));
     return kernel;
   }

@@ -230,5 +230,11 @@ InProcessNode.withNetflow(
     Matcher kernel = Pattern.compile("\"kernel\":\"(\\w+)\"").matcher(stats);
     assertThat(kernel.find()).isTrue();
     assertThat(stats).contains("\"receive\":\"" + expectedReceive(kernel.group(1)) + "\"");
+    // The native kernel names the instruction-set level of its build; the Java twin has none.
+    assertThat(stats)
+        .contains(
+            kernel.group(1).equals("native")
+                ? "\"kernel_build\":\"" + dev.flowagg.nativeagg.NativeLibraryLoader.build() + "\""
+                : "\"kernel_build\":null");
   }
 }
