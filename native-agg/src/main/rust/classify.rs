@@ -150,23 +150,10 @@ impl ServicePorts {
         (port & !0xFFFF) == 0 && self.bits[(port as u32 >> 6) as usize] & (1u64 << (port & 63)) != 0
     }
 
-    /// `first_is_server` of two IPv4 endpoints (IPv4-mapped addresses order as the IPv4 ones do).
+    /// Whether endpoint A is the server: service port first, then the lower port, then the lower address. Addresses
+    /// are `(high, low)` words, or IPv4 `u32`s where both are IPv4 (IPv4-mapped addresses order as the IPv4 ones do).
     #[inline(always)]
-    pub fn first_is_server_v4(&self, a: u32, port_a: i32, b: u32, port_b: i32) -> bool {
-        let service_a = self.contains(port_a);
-        let service_b = self.contains(port_b);
-        if service_a != service_b {
-            return service_a;
-        }
-        if port_a != port_b {
-            return port_a < port_b;
-        }
-        a <= b
-    }
-
-    /// Whether endpoint A is the server: service port first, then the lower port, then the lower address.
-    #[inline]
-    pub fn first_is_server(&self, a: (u64, u64), port_a: i32, b: (u64, u64), port_b: i32) -> bool {
+    pub fn first_is_server<A: PartialOrd>(&self, a: A, port_a: i32, b: A, port_b: i32) -> bool {
         let service_a = self.contains(port_a);
         let service_b = self.contains(port_b);
         if service_a != service_b {

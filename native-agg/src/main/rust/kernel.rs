@@ -116,7 +116,7 @@ impl FlowSink for Aggregator<'_> {
         let dst_rule = self.apps.lookup_v4(dst);
         let src_word = word(src, src_rule);
         let dst_word = word(dst, dst_rule);
-        let src_is_server = self.ports.first_is_server_v4(src, src_port, dst, dst_port);
+        let src_is_server = self.ports.first_is_server(src, src_port, dst, dst_port);
         let (client, client_rule, server, server_rule) = if src_is_server {
             (dst_word, dst_rule, src_word, src_rule)
         } else {
