@@ -61,6 +61,29 @@ public final class NativeLibraryLoader {
     static final Outcome OUTCOME = load();
   }
 
+  /** The build a node's settings asked for before the first load (see {@link #prefer}); null for none. */
+  private static volatile String preferred;
+
+  /**
+   * The {@code FLOWAGG_NATIVE_CPU} text normalised ({@code auto} or a build's name), or an
+   * {@link IllegalArgumentException} naming the setting and the values it takes.
+   */
+  public static String checkedBuildSetting(String value) {
+    Build build = requestedBuild(value);
+    return build == null ? "auto" : build.label;
+  }
+
+  /**
+   * Asks for a build ({@code auto} or a name {@link #checkedBuildSetting} accepts) before the library is first
+   * loaded; the system property {@code flowagg.native.cpu} still wins. Returns false when the library was already
+   * loaded with another build, which then stays until the JVM restarts.
+   */
+  public static boolean prefer(String build) {
+    preferred = build;
+    return !(Once.OUTCOME instanceof Loaded loaded) || requestedBuild(build) == null
+        || requestedBuild(build).label.equals(loaded.build());
+  }
+
   private NativeLibraryLoader() {}
 
   /** Loads the library on first call; later calls return the same outcome. */
@@ -113,7 +136,7 @@ public final class NativeLibraryLoader {
   }
 
   private static Outcome load() {
-    String asked = System.getProperty(CPU_PROPERTY, System.getenv(CPU_VARIABLE));
+    String asked = System.getProperty(CPU_PROPERTY, preferred != null ? preferred : System.getenv(CPU_VARIABLE));
     Build requested;
     try {
       requested = requestedBuild(asked);

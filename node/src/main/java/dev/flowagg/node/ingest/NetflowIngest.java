@@ -3,6 +3,7 @@ package dev.flowagg.node.ingest;
 import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.nativeagg.FlowKernels;
 import dev.flowagg.nativeagg.NativeLibraryLoader;
+import dev.flowagg.nativeagg.NativeMode;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -35,6 +36,10 @@ public final class NetflowIngest {
   public static FlowKernel kernelFor(IngestSettings settings, Classification classification) {
     if (!settings.enabled()) {
       return null;
+    }
+    if (settings.kernel() != NativeMode.OFF && !NativeLibraryLoader.prefer(settings.nativeCpu())) {
+      log.warn("FLOWAGG_NATIVE_CPU={} applies from the next start: this JVM already loaded the {} build",
+          settings.nativeCpu(), NativeLibraryLoader.build());
     }
     FlowKernel kernel = FlowKernels.create(settings.kernel(), settings.decoderSettings(), classification.rules());
     log.info("NetFlow decode-and-aggregate kernel: {}{} (FLOWAGG_NATIVE={})", kernel.kind().label(),

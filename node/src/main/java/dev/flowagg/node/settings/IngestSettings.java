@@ -1,6 +1,7 @@
 package dev.flowagg.node.settings;
 
 import com.typesafe.config.Config;
+import dev.flowagg.nativeagg.NativeLibraryLoader;
 import dev.flowagg.nativeagg.NativeMode;
 import dev.flowagg.protocol.netflow.DecoderSettings;
 import dev.flowagg.protocol.netflow.SamplingMode;
@@ -18,6 +19,7 @@ public record IngestSettings(
     List<Prefix> netflowAllow,
     NativeMode kernel,
     NativeReceive nativeReceive,
+    String nativeCpu,
     SamplingMode sampling,
     Duration templateLifetime,
     Duration flushInterval,
@@ -48,6 +50,7 @@ public record IngestSettings(
         parseAllowList(c.getString("netflow-allow")),
         NativeMode.parse(c.getString("native")),
         NativeReceive.parse(c.getString("native-receive")),
+        NativeLibraryLoader.checkedBuildSetting(c.getString("native-cpu")),
         SamplingMode.valueOf(sampling),
         c.getDuration("template-lifetime"),
         c.getDuration("flush-interval"),

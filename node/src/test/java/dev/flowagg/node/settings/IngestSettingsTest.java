@@ -1,0 +1,35 @@
+package dev.flowagg.node.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IngestSettingsTest {
+
+  private static Config ingest(Map<String, String> overrides) {
+    return ConfigFactory.parseMap(overrides)
+        .withFallback(ConfigFactory.parseResources("flowagg.conf"))
+        .resolve()
+        .getConfig("flowagg.ingest");
+  }
+
+  @Test
+  void theNativeKernelBuildDefaultsToAutoAndTakesEachLevelByName() {
+    assertThat(IngestSettings.from(ingest(Map.of())).nativeCpu()).isEqualTo("auto");
+    assertThat(IngestSettings.from(ingest(Map.of("flowagg.ingest.native-cpu", " X86-64-V3 "))).nativeCpu())
+        .isEqualTo("x86-64-v3");
+    assertThat(IngestSettings.from(ingest(Map.of("flowagg.ingest.native-cpu", "x86-64"))).nativeCpu())
+        .isEqualTo("x86-64");
+  }
+
+  @Test
+  void anUnknownNativeKernelBuildStopsTheStart() {
+    assertThatThrownBy(() -> IngestSettings.from(ingest(Map.of("flowagg.ingest.native-cpu", "avx512"))))
+        .hasMessageContaining("FLOWAGG_NATIVE_CPU='avx512'")
+        .hasMessageContaining("x86-64-v4");
+  }
+}
