@@ -96,9 +96,13 @@ pub struct PrefixRules {
     v6: PrefixTrie,
 }
 
+/// The low word of an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) is this or'ed with the IPv4 address; its high
+/// word is 0. Addresses are kept in that form throughout, as `IpAddress` does on the Java side.
+pub const V4_MAPPED: u64 = 0xFFFF << 32;
+
 #[inline]
 pub fn is_v4(high: u64, low: u64) -> bool {
-    high == 0 && (low >> 32) == 0xFFFF
+    high == 0 && (low >> 32) == (V4_MAPPED >> 32)
 }
 
 impl PrefixRules {

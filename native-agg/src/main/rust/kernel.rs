@@ -1,13 +1,12 @@
 //! The kernel: decode a batch of datagrams, classify each flow, add its bytes to the table per (tuple, hour).
 
-use crate::classify::{PrefixRules, ServicePorts};
+use crate::classify::{PrefixRules, ServicePorts, V4_MAPPED};
 use crate::decoder::Decoder;
 use crate::records::{Flow, FlowSink};
 use crate::state::Settings;
 use crate::table::{hash_v4, v4_state, AddBuffer, AggregateTable, KEY_WORDS, USED};
 
 const MILLIS_PER_HOUR: i64 = 3_600_000;
-const V4_MAPPED: u64 = 0xFFFF << 32;
 /// Bytes per datagram entry in the batch's meta segment.
 pub const META_BYTES: usize = 32;
 const VPC_IS_INDEX: u64 = 1;

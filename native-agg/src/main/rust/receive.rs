@@ -21,6 +21,8 @@ pub const MAX_DATAGRAMS_PER_CALL: usize = 64;
 /// Words written to `result` by `receive`: datagrams taken, new fill in bytes, oversize datagrams dropped.
 pub const RECEIVE_RESULT_WORDS: usize = 3;
 
+#[cfg(target_os = "linux")]
+use crate::classify::V4_MAPPED;
 use crate::kernel::META_BYTES;
 
 /// What one receive call did.
@@ -278,7 +280,7 @@ fn source_words(name: &sys::sockaddr_in6) -> (u64, u64) {
     if name.sin6_family == sys::AF_INET as u16 {
         // A sockaddr_in: its address is the 4 bytes after the port, where sin6_flowinfo lies.
         let v4 = u32::from_be(name.sin6_flowinfo);
-        (0, 0xFFFF_0000_0000 | v4 as u64)
+        (0, V4_MAPPED | v4 as u64)
     } else {
         let a = name.sin6_addr;
         (u64::from_be_bytes(a[0..8].try_into().unwrap()), u64::from_be_bytes(a[8..16].try_into().unwrap()))

@@ -1,10 +1,10 @@
 //! Data records of one v9 or IPFIX data set, decoded with a compiled template; allocates nothing per record.
 
+use crate::classify::V4_MAPPED;
 use crate::state::DomainState;
 use crate::template::{EndFields, FastPlan, Role, Template, ROLES, VARIABLE_LENGTH};
 use crate::wire::{i64_at, is_padding, u16_at, unsigned_at};
 
-const V4_MAPPED: u64 = 0xFFFF << 32;
 
 /// One decoded flow, as the aggregating sink sees it.
 #[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,13 +17,16 @@ pub struct AggregateTable {
     drain_at: usize,
 }
 
+/// One step of the key hash: the state rotated, mixed with the next word, multiplied.
+#[inline(always)]
+fn round(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(K)
+}
+
 /// The hash of a key; the same function as the Java twin's.
 #[inline]
 pub fn hash(key: &[u64; KEY_WORDS]) -> u64 {
-    let mut h: u64 = 0;
-    for &w in key {
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
+    let h = key.iter().fold(0, |h, &w| round(h, w));
     h ^ (h >> 29)
 }
 
@@ -31,18 +34,13 @@ pub fn hash(key: &[u64; KEY_WORDS]) -> u64 {
 /// whether a rule matched or not. The same for every flow of a datagram, so computed once per datagram.
 #[inline]
 pub fn v4_state(vpc_high: u64, vpc_low: u64) -> u64 {
-    let h = (vpc_high.wrapping_mul(K).rotate_left(5) ^ vpc_low).wrapping_mul(K);
-    h.rotate_left(5).wrapping_mul(K)
+    round(round(round(0, vpc_high), vpc_low), 0)
 }
 
 /// `hash([vpc high, vpc low, 0, client, 0, server, hour, flags])` from `v4_state(vpc high, vpc low)`.
 #[inline(always)]
 pub fn hash_v4(state: u64, client: u64, server: u64, hour: u64, flags: u64) -> u64 {
-    let mut h = (state.rotate_left(5) ^ client).wrapping_mul(K);
-    h = h.rotate_left(5).wrapping_mul(K);
-    for w in [server, hour, flags] {
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
+    let h = [client, 0, server, hour, flags].into_iter().fold(state, round);
     h ^ (h >> 29)
 }
 
