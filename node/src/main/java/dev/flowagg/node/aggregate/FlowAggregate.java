@@ -2,7 +2,6 @@ package dev.flowagg.node.aggregate;
 
 import dev.flowagg.node.CborSerializable;
 import dev.flowagg.node.metrics.EntityMetrics;
-import dev.flowagg.node.metrics.NodeMetrics;
 import dev.flowagg.node.metrics.PersistFailureCounter;
 import dev.flowagg.node.settings.NodeSettings.AggregateSettings;
 import java.util.ArrayList;
@@ -13,8 +12,6 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -75,18 +72,10 @@ public final class FlowAggregate
   public record Snapshot(FlowKey key, List<HourDelta> totals, List<String> recentWrites) implements CborSerializable {}
 
   public static void initSharding(ActorSystem<?> system, AggregateSettings settings) {
-    EntityMetrics.Of metrics = NodeMetrics.get(system).entities().of(TYPE_KEY.name());
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                TYPE_KEY,
-                ctx ->
-                    PersistFailureCounter.counting(
-                        metrics,
-                        Behaviors.setup(
-                            actor ->
-                                new FlowAggregate(
-                                    PersistenceId.of(TYPE_KEY.name(), ctx.getEntityId()), settings, metrics)))));
+    PersistFailureCounter.initSharding(
+        system,
+        TYPE_KEY,
+        (persistenceId, metrics) -> Behaviors.setup(actor -> new FlowAggregate(persistenceId, settings, metrics)));
   }
 
   private final AggregateSettings settings;

@@ -1,10 +1,16 @@
 package dev.flowagg.node.metrics;
 
+import java.util.function.BiFunction;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
 
 /**
  * Counts failures of an event-sourced entity. When a journal write or recovery fails, Pekko's own supervisor inside
@@ -27,6 +33,20 @@ public final class PersistFailureCounter extends BehaviorInterceptor<Object, Obj
     Behavior<Object> intercepted =
         Behaviors.intercept(() -> new PersistFailureCounter(metrics), (Behavior<Object>) (Behavior<?>) entity);
     return (Behavior<C>) (Behavior<?>) intercepted;
+  }
+
+  /**
+   * Starts sharding for an event-sourced entity type whose entities are counted as {@link #counting} does:
+   * {@code entity} makes one from its persistence id (the type's name and the entity id) and the type's metrics.
+   */
+  public static <C> void initSharding(
+      ActorSystem<?> system, EntityTypeKey<C> type, BiFunction<PersistenceId, EntityMetrics.Of, Behavior<C>> entity) {
+    EntityMetrics.Of metrics = NodeMetrics.get(system).entities().of(type.name());
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                type,
+                ctx -> counting(metrics, entity.apply(PersistenceId.of(type.name(), ctx.getEntityId()), metrics))));
   }
 
   @Override
