@@ -80,8 +80,8 @@ public final class NativeLibraryLoader {
    */
   public static boolean prefer(String build) {
     preferred = build;
-    return !(Once.OUTCOME instanceof Loaded loaded) || requestedBuild(build) == null
-        || requestedBuild(build).label.equals(loaded.build());
+    Build asked = requestedBuild(build);
+    return asked == null || !(Once.OUTCOME instanceof Loaded loaded) || asked.label.equals(loaded.build());
   }
 
   private NativeLibraryLoader() {}

@@ -31,8 +31,8 @@ public final class NativeUdpSocket implements AutoCloseable {
   private final int port;
   private final int receiveBufferBytes;
   private final InetSocketAddress localAddress;
-  private final Arena arena = Arena.ofShared();
-  private final MemorySegment result = arena.allocate(JAVA_LONG, 3);
+  // Automatic memory, as NativeFlowKernel's result words: passing it to each receive call costs no arena bookkeeping.
+  private final MemorySegment result = Arena.ofAuto().allocate(JAVA_LONG, 3);
   private boolean closed;
 
   /** What one {@link #receive} call did: datagrams added to the batch, and longer ones dropped. */
@@ -73,6 +73,11 @@ public final class NativeUdpSocket implements AutoCloseable {
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }
+  }
+
+  /** Whether this platform has the batched receive (Linux); elsewhere {@link #open} fails. */
+  public static boolean isSupported() {
+    return NativeLibraryLoader.platform().startsWith("linux-");
   }
 
   /** The port bound (the one picked when 0 was asked). */
@@ -164,8 +169,6 @@ public final class NativeUdpSocket implements AutoCloseable {
       }
     } catch (Throwable t) {
       throw new IllegalStateException(t);
-    } finally {
-      arena.close();
     }
   }
 

@@ -1,25 +1,25 @@
 package dev.flowagg.node.ingest;
 
+import dev.flowagg.nativeagg.DatagramBatch;
 import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.nativeagg.FlowKernels;
 import dev.flowagg.nativeagg.NativeLibraryLoader;
 import dev.flowagg.nativeagg.NativeMode;
+import dev.flowagg.nativeagg.NativeUdpSocket;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import dev.flowagg.node.settings.IngestSettings;
 import dev.flowagg.node.settings.NativeReceive;
-import dev.flowagg.nativeagg.DatagramBatch;
-import java.util.Locale;
-import java.util.function.Consumer;
 import dev.flowagg.node.templates.TemplateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
@@ -53,8 +53,8 @@ public final class NetflowIngest {
    * FLOWAGG_NATIVE_RECEIVE is auto, on Linux; else a Java channel.
    */
   static UdpReceiver.Path receivePath(IngestSettings settings, FlowKernel kernel) {
-    boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
-    return settings.nativeReceive() == NativeReceive.AUTO && kernel.kind() == FlowKernel.Kind.NATIVE && linux
+    return settings.nativeReceive() == NativeReceive.AUTO && kernel.kind() == FlowKernel.Kind.NATIVE
+            && NativeUdpSocket.isSupported()
         ? UdpReceiver.Path.NATIVE
         : UdpReceiver.Path.JAVA;
   }
