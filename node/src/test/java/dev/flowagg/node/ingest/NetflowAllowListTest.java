@@ -26,7 +26,7 @@ class NetflowAllowListTest {
     int port = NodeProcess.freePort();
     try (InProcessNode node =
         InProcessNode.start(
-InProcessNode.withNetflow(port, Map.of("flowagg.ingest.netflow-allow", "2001:db8::/32, 127.0.0.1/32")))) {
+            InProcessNode.withNetflow(port, Map.of("flowagg.ingest.netflow-allow", "2001:db8::/32, 127.0.0.1/32")))) {
       long allowedHour = 490_000;
       long refusedHour = 490_010;
       List<byte[]> allowed =

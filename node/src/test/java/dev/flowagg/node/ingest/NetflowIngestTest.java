@@ -51,7 +51,7 @@ class NetflowIngestTest {
     netflowPort = NodeProcess.freePort();
     node =
         InProcessNode.start(
-InProcessNode.withNetflow(
+            InProcessNode.withNetflow(
                 netflowPort,
                 Map.of("flowagg.ingest.native", kernelMode(), "flowagg.ingest.native-receive", nativeReceive())));
   }

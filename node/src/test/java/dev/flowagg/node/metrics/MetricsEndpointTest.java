@@ -39,7 +39,7 @@ class MetricsEndpointTest {
     netflowPort = NodeProcess.freePort();
     node =
         InProcessNode.start(
-InProcessNode.withNetflow(netflowPort, Map.of()));
+            InProcessNode.withNetflow(netflowPort, Map.of()));
   }
 
   @AfterAll
