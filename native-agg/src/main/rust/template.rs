@@ -253,10 +253,6 @@ pub struct FastPlan {
     pub src: Field,
     pub dst: Field,
     pub src_port: Field,
-    pub dst_port: Field,
-    pub icmp: Field,
-    pub octets: Field,
-    pub out_octets: Field,
     pub reverse: Field,
     pub end_ms: Field,
     pub end_seconds: Field,
@@ -286,6 +282,8 @@ impl FastPlan {
             return None;
         }
         let mut plan = FastPlan { record_length, ..FastPlan::default() };
+        // Read only to choose `bytes` and `dport` below.
+        let (mut dst_port, mut icmp, mut octets, mut out_octets) = Default::default();
         let mut seen = 0u32;
         for s in slots {
             if seen & s.role.bit() != 0 {
@@ -300,10 +298,10 @@ impl FastPlan {
                 Role::SourceIpv4 => plan.src = f,
                 Role::DestinationIpv4 => plan.dst = f,
                 Role::SourcePort => plan.src_port = f,
-                Role::DestinationPort => plan.dst_port = f,
-                Role::IcmpTypeCode => plan.icmp = f,
-                Role::Octets => plan.octets = f,
-                Role::OutOctets => plan.out_octets = f,
+                Role::DestinationPort => dst_port = f,
+                Role::IcmpTypeCode => icmp = f,
+                Role::Octets => octets = f,
+                Role::OutOctets => out_octets = f,
                 Role::ReverseOctets => plan.reverse = f,
                 Role::EndMilliseconds => plan.end_ms = f,
                 Role::EndSeconds => plan.end_seconds = f,
@@ -315,8 +313,8 @@ impl FastPlan {
         if !(plan.src.present() && plan.dst.present()) {
             return None;
         }
-        plan.bytes = if plan.octets.present() { plan.octets } else { plan.out_octets };
-        plan.dport = if plan.dst_port.present() { plan.dst_port } else { plan.icmp };
+        plan.bytes = if octets.present() { octets } else { out_octets };
+        plan.dport = if dst_port.present() { dst_port } else { icmp };
         plan.end = match (plan.end_ms.present(), plan.end_seconds.present(), plan.end_uptime.present()) {
             (true, false, false) => EndFields::Milliseconds,
             (false, true, false) => EndFields::Seconds,
