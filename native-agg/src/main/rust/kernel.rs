@@ -33,9 +33,9 @@ pub struct Kernel {
     table: AggregateTable,
     buffer: Box<AddBuffer>,
     max_entries: usize,
-    /// The last exporter and its VPC column: consecutive datagrams, within a batch and across batches, mostly come
-    /// from one exporter, so it is classified once per run of them.
-    last_vpc: Option<((u64, u64), (u64, u64, u64))>,
+    /// The last exporter, its VPC column and the key hash's state after it (`v4_state`): consecutive datagrams,
+    /// within a batch and across batches, mostly come from one exporter, so it is classified once per run of them.
+    last_vpc: Option<((u64, u64), (u64, u64, u64), u64)>,
 }
 
 /// Adds each flow of one datagram to the table.
@@ -165,15 +165,16 @@ impl Kernel {
             let Some(payload) = data.get(offset..offset.saturating_add(length)) else {
                 return BatchEnd::BadMeta(i);
             };
-            let vpc = match self.last_vpc {
-                Some((e, v)) if e == exporter => v,
+            let (vpc, v4_hash_state) = match self.last_vpc {
+                Some((e, v, h)) if e == exporter => (v, h),
                 _ => {
                     let v = match self.vpcs.lookup(exporter.0, exporter.1) {
                         i if i >= 0 => (0, i as u64, VPC_IS_INDEX),
                         _ => (exporter.0, exporter.1, 0),
                     };
-                    self.last_vpc = Some((exporter, v));
-                    v
+                    let h = v4_state(v.0, v.1);
+                    self.last_vpc = Some((exporter, v, h));
+                    (v, h)
                 }
             };
             let mut sink = Aggregator {
@@ -183,7 +184,7 @@ impl Kernel {
                 ports: &self.ports,
                 vpc,
                 hour: NO_HOUR,
-                v4_state: v4_state(vpc.0, vpc.1),
+                v4_state: v4_hash_state,
             };
             *flows += self.decoder.decode(exporter, payload, received_at, &mut sink);
             // Flushed per datagram, so that the table-full check above sees every key of the datagrams before.

@@ -5,7 +5,6 @@ use crate::state::DomainState;
 use crate::template::{EndFields, FastPlan, Role, Template, ROLES, VARIABLE_LENGTH};
 use crate::wire::{i64_at, is_padding, u16_at, unsigned_at};
 
-
 /// One decoded flow, as the aggregating sink sees it.
 #[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Flow {
