@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Native vs Java kernel on the benchmark thread's CPU time (KernelCpuTime), every cell of the kernel benchmark:
-# v5, v9 and IPFIX; 1 and 64 datagrams per call; 1 000 and 100 000 distinct keys. One JVM per kernel and cell,
-# median of ROUNDS one-second rounds after three of warm-up. Prints a Markdown table with the native/Java ratio.
+# v5, v9 and IPFIX; 1 and 64 datagrams per call; 1 000 and 100 000 distinct keys. One JVM per cell, in which the two
+# kernels take turns over ROUNDS one-second rounds each after three of warm-up. Prints a Markdown table of the
+# median and best rounds and the native/Java ratio of each.
 #
 # Usage: bench/kernel-ratios.sh [ROUNDS]        (default 7; build first: mvn -B -q package -DskipTests)
 # Environment: JAVA (default: $JAVA_HOME/bin/java, else java); FLOWAGG_NATIVE_CPU picks the native build
@@ -12,21 +13,22 @@ JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 JAR=bench/target/flowagg-bench.jar
 [[ -f $JAR ]] || { echo "no $JAR: run mvn -B -q package -DskipTests first" >&2; exit 2; }
 
-median() {
-  "$JAVA" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$JAR" \
-    dev.flowagg.bench.kernel.KernelCpuTime "$@" "$ROUNDS" | awk '{ for (i = 1; i < NF; i++) if ($i == "median") print $(i + 1) }'
-}
-
-echo "| Datagrams per call | Distinct keys | Format | Java, calls/CPU-s | Native, calls/CPU-s | Native / Java |"
-echo "|---|---|---|---|---|---|"
+echo "| Datagrams per call | Distinct keys | Format | Java, calls/CPU-s (median / best) | Native, calls/CPU-s (median / best) | Native / Java, median | Native / Java, best |"
+echo "|---|---|---|---|---|---|---|"
 for per_call in 1 64; do
   for keys in 1000 100000; do
     for format in NETFLOW_V5 NETFLOW_V9 IPFIX; do
-      java_rate=$(median java "$format" "$per_call" "$keys")
-      native_rate=$(median native "$format" "$per_call" "$keys")
-      ratio=$(awk -v n="$native_rate" -v j="$java_rate" 'BEGIN { printf "%.2f", n / j }')
-      label=$(case $format in NETFLOW_V5) echo v5 ;; NETFLOW_V9) echo v9 ;; *) echo IPFIX ;; esac)
-      printf '| %s | %s | %s | %s | %s | **%s** |\n' "$per_call" "$keys" "$label" "$java_rate" "$native_rate" "$ratio"
+      "$JAVA" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$JAR" \
+        dev.flowagg.bench.kernel.KernelCpuTime both "$format" "$per_call" "$keys" "$ROUNDS" |
+        awk -v per_call="$per_call" -v keys="$keys" '
+          function field(name,   i) { for (i = 1; i < NF; i++) if ($i == name) return $(i + 1) }
+          $1 == "java" { java = field("median") " / " field("best") }
+          $1 == "native" { native = field("median") " / " field("best") }
+          $1 == "ratio" {
+            label = $2 == "NETFLOW_V5" ? "v5" : $2 == "NETFLOW_V9" ? "v9" : "IPFIX"
+            printf "| %s | %s | %s | %s | %s | **%s** | **%s** |\n", per_call, keys, label, java, native,
+              field("median"), field("best")
+          }'
     done
   done
 done
