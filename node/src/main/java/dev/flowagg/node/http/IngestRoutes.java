@@ -51,6 +51,7 @@ public final class IngestRoutes extends AllDirectives {
             "datagrams_received", c.datagramsReceived.get(),
             "datagrams_dropped_busy", c.datagramsDroppedBusy.get(),
             "datagrams_dropped_not_allowed", c.droppedNotAllowed.total(),
+            "datagrams_dropped_oversize", c.datagramsDroppedOversize.get(),
             "receive_errors", c.receiveErrors.get()));
     body.put(
         "aggregation",

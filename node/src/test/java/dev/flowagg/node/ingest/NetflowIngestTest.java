@@ -168,7 +168,8 @@ class NetflowIngestTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(node.http.get("/flows?hour=" + hour).body()).contains("\"vpc_id\":\"127.0.0.2\""));
     String stats = node.http.get("/ingest/stats").body();
-    assertThat(stats).contains("\"exporter\":\"127.0.0.2\"").contains("\"decode_errors\":");
+    assertThat(stats).contains("\"exporter\":\"127.0.0.2\"").contains("\"decode_errors\":")
+        .contains("\"datagrams_dropped_oversize\":0");
     assertThat(node.http.get("/health/ready").statusCode()).isEqualTo(200);
   }
 
