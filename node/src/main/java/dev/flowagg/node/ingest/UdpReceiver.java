@@ -12,6 +12,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,13 @@ public final class UdpReceiver implements AutoCloseable {
   // A batch the socket ran dry on is handed over once it is this old: fewer, fuller hand-overs under load (the pool
   // counts batches, not datagrams), and never more than this much added latency when traffic is light.
   private static final long MAX_BATCH_AGE_NANOS = 2_000_000;
+
+  // Before each wait the thread sleeps this long, so that a busy socket is read in runs of tens of datagrams per
+  // wake-up (a wake-up costs more than a datagram): at most this much added latency, well within a batch's age, and
+  // the receive buffer holds far more than this long's datagrams ...
+  private static final int LINGER_MICROS = 1000;
+  // ... unless the last run was this long already: then the socket is read again at once.
+  private static final int LINGER_UNTIL_RUN = 256;
 
   private final Source source;
   private final BatchPool pool;
@@ -101,10 +109,12 @@ public final class UdpReceiver implements AutoCloseable {
   private void run() {
     DatagramBatch batch = null;
     long batchStarted = 0;
+    int run = 0; // datagrams taken off the socket since the last wait
     try {
       while (running) {
         try {
-          source.await(batch == null ? IDLE_WAIT_MILLIS : 1);
+          source.await(batch == null ? IDLE_WAIT_MILLIS : 1, run < LINGER_UNTIL_RUN ? LINGER_MICROS : 0);
+          run = 0;
           while (running) {
             if (batch == null) {
               batch = pool.take();
@@ -116,13 +126,16 @@ public final class UdpReceiver implements AutoCloseable {
               if (drained == 0) {
                 break;
               }
+              run += drained;
               counters.datagramsReceived.addAndGet(drained);
               counters.datagramsDroppedBusy.addAndGet(drained);
               continue;
             }
-            if (source.receive(batch) == 0) {
+            int received = source.receive(batch);
+            if (received == 0) {
               break;
             }
+            run += received;
             if (!batch.hasRoom(source.maxDatagram())) {
               handOff.accept(batch);
               batch = null;
@@ -185,8 +198,11 @@ public final class UdpReceiver implements AutoCloseable {
     /** The longest datagram taken whole; a batch with less room than this is full. */
     int maxDatagram();
 
-    /** Waits up to {@code millis} for a datagram, or until {@link #wakeup()}. */
-    void await(int millis) throws IOException;
+    /**
+     * Sleeps {@code lingerMicros} (0: not at all), then waits up to {@code millis} for a datagram; {@link #wakeup()}
+     * cuts either short where the source can.
+     */
+    void await(int millis, int lingerMicros) throws IOException;
 
     /**
      * Receives what waits into {@code batch} while it has room (counting datagrams received, refused by the
@@ -209,17 +225,9 @@ public final class UdpReceiver implements AutoCloseable {
     // Every UDP payload fits a slot, so no datagram the Java path takes is dropped as too long here.
     private static final int SLOT_BYTES = DatagramBatch.MAX_DATAGRAM;
 
-    // Before each wait the thread sleeps this long, so a busy socket is read in runs of tens of datagrams per
-    // wake-up (a wake-up costs more than a datagram): at most this much added latency, well within a batch's age,
-    // and the receive buffer holds far more than this long's datagrams.
-    private static final int LINGER_MICROS = 1000;
-    // ... unless the last run was this long already: then the socket is read again at once.
-    private static final int LINGER_UNTIL_RUN = 256;
-
     private final NativeUdpSocket socket;
     private final IngestCounters counters;
     private final ExporterAllowList allowList;
-    private int lastRun; // datagrams taken since the last wait
 
     private NativeSource(NativeUdpSocket socket, IngestCounters counters, ExporterAllowList allowList) {
       this.socket = socket;
@@ -260,10 +268,8 @@ public final class UdpReceiver implements AutoCloseable {
     }
 
     @Override
-    public void await(int millis) throws IOException {
-      int linger = lastRun < LINGER_UNTIL_RUN ? LINGER_MICROS : 0;
-      lastRun = 0;
-      socket.await(millis, linger);
+    public void await(int millis, int lingerMicros) throws IOException {
+      socket.await(millis, lingerMicros);
     }
 
     @Override
@@ -274,7 +280,6 @@ public final class UdpReceiver implements AutoCloseable {
         return 0;
       }
       counters.datagramsReceived.addAndGet(r.datagrams());
-      lastRun += r.datagrams();
       if (r.oversize() > 0) {
         counters.datagramsDroppedOversize.addAndGet(r.oversize());
       }
@@ -378,7 +383,10 @@ public final class UdpReceiver implements AutoCloseable {
     }
 
     @Override
-    public void await(int millis) throws IOException {
+    public void await(int millis, int lingerMicros) throws IOException {
+      if (lingerMicros > 0) {
+        LockSupport.parkNanos(lingerMicros * 1000L);
+      }
       selector.select(millis);
       selector.selectedKeys().clear();
     }
