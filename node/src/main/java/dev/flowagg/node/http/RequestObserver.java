@@ -3,6 +3,7 @@ package dev.flowagg.node.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowagg.node.logging.AccessLog;
+import dev.flowagg.node.logging.BadInputLog;
 import dev.flowagg.node.logging.LogText;
 import dev.flowagg.node.logging.WarningThrottle;
 import dev.flowagg.node.metrics.HttpMetrics;
@@ -18,7 +19,6 @@ import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Wraps every route: counts and times each request by route template, writes its access-log line, and warns about
@@ -27,10 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestObserver extends AllDirectives {
 
-  /** The logger of bad-input warnings, so operators can route or silence them. */
-  public static final String BAD_INPUT_LOGGER = "flowagg.bad-input";
-
-  private static final Logger badInput = LoggerFactory.getLogger(BAD_INPUT_LOGGER);
+  private static final Logger badInput = BadInputLog.log;
   private static final Set<Integer> BAD_INPUT = Set.of(400, 413, 415, 422);
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -4,6 +4,7 @@ import dev.flowagg.nativeagg.DatagramBatch;
 import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.aggregate.WriteBatch;
+import dev.flowagg.node.logging.BadInputLog;
 import dev.flowagg.node.settings.IngestSettings;
 import dev.flowagg.node.templates.SharedTemplate;
 import dev.flowagg.node.templates.TemplateKey;
@@ -105,6 +106,8 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       ActorContext<Command> ctx, TimerScheduler<Command> timers, FlowKernel kernel, BatchPool pool,
       FlowWriter writer, IngestSettings settings, IngestCounters counters, TemplateStore templateStore) {
     super(ctx);
+    // Named after this class: the name found by default, from the call stack, is Pekko's ActorCell.
+    ctx.setLoggerName(IngestActor.class);
     this.timers = timers;
     this.kernel = kernel;
     this.pool = pool;
@@ -286,7 +289,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
         }
       }
       if (!fresh.isEmpty()) {
-        getContext().getLog().warn(
+        BadInputLog.log.warn(
             "NetFlow from {} (version {}): {} in the last {} s; see GET /ingest/stats",
             s.exporter(), s.version(), String.join(", ", fresh), settings.logInterval().toSeconds());
       }
@@ -304,7 +307,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     for (DroppedSources.Count c : fresh.subList(0, Math.min(5, fresh.size()))) {
       named.add((c.source() == null ? "untracked sources" : c.source().toString()) + " (" + c.datagrams() + ")");
     }
-    getContext().getLog().warn(
+    BadInputLog.log.warn(
         "NetFlow datagrams dropped from exporters outside FLOWAGG_NETFLOW_ALLOW in the last {} s: {}{}; see GET /ingest/stats",
         settings.logInterval().toSeconds(), String.join(", ", named),
         fresh.size() > 5 ? " and " + (fresh.size() - 5) + " more" : "");

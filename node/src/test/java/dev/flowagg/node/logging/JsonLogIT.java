@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowagg.node.ingest.IngestActor;
 import dev.flowagg.node.testing.NodeProcess;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +83,32 @@ class JsonLogIT {
 
       // Neither bodies nor query strings reach the log.
       assertThat(node.stdoutText()).doesNotContain("secret-app").doesNotContain("hunter2");
+    }
+  }
+
+  @Test
+  void malformedNetflowIsSummarisedUnderTheBadInputLoggerAndIngestLogsUnderItsOwnName() throws Exception {
+    Path dataDir = Files.createTempDirectory("flowagg-jsonlog-netflow");
+    int port = NodeProcess.freePort();
+    try (NodeProcess node =
+        NodeProcess.configure(
+                dataDir, Map.of("FLOWAGG_LOG_FORMAT", "json", "FLOWAGG_NETFLOW_PORT", Integer.toString(port)))
+            .start()) {
+      try (DatagramSocket socket = new DatagramSocket()) {
+        byte[] unknownVersion = {0, 99, 0, 0};
+        socket.send(new DatagramPacket(unknownVersion, unknownVersion.length,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+      }
+      // Summarised once per log interval (10 s).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> ofLogger(parseEveryLine(node.stdoutText()), "flowagg.bad-input").stream()
+              .anyMatch(e -> e.path("message").asText().startsWith("NetFlow from 127.0.0.1 (version 0): 1 UNKNOWN_VERSION in the last 10 s")));
+      assertThat(node.terminate(Duration.ofSeconds(30))).isZero();
+      List<JsonNode> events = parseEveryLine(node.stdoutText());
+      assertThat(ofLogger(events, IngestActor.class.getName()))
+          .anySatisfy(e -> assertThat(e.path("message").asText()).startsWith("shutdown: delivering "));
+      assertThat(events).noneSatisfy(e -> assertThat(e.path("logger_name").asText()).endsWith("ActorCell"));
     }
   }
 
