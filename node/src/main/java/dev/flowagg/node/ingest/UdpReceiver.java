@@ -200,7 +200,7 @@ public final class UdpReceiver implements AutoCloseable {
 
     /**
      * Sleeps {@code lingerMicros} (0: not at all), then waits up to {@code millis} for a datagram; {@link #wakeup()}
-     * cuts either short where the source can.
+     * cuts the wait short where the source can.
      */
     void await(int millis, int lingerMicros) throws IOException;
 
