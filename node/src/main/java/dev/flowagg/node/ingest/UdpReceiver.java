@@ -136,7 +136,7 @@ public final class UdpReceiver implements AutoCloseable {
               break;
             }
             run += received;
-            if (!batch.hasRoom(source.maxDatagram())) {
+            if (!batch.hasRoom()) {
               handOff.accept(batch);
               batch = null;
             }
@@ -194,9 +194,6 @@ public final class UdpReceiver implements AutoCloseable {
     InetSocketAddress localAddress();
 
     int receiveBufferBytes();
-
-    /** The longest datagram taken whole; a batch with less room than this is full. */
-    int maxDatagram();
 
     /**
      * Sleeps {@code lingerMicros} (0: not at all), then waits up to {@code millis} for a datagram; {@link #wakeup()}
@@ -260,11 +257,6 @@ public final class UdpReceiver implements AutoCloseable {
     @Override
     public int receiveBufferBytes() {
       return socket.receiveBufferBytes();
-    }
-
-    @Override
-    public int maxDatagram() {
-      return SLOT_BYTES;
     }
 
     @Override
@@ -375,11 +367,6 @@ public final class UdpReceiver implements AutoCloseable {
       } catch (IOException e) {
         return -1;
       }
-    }
-
-    @Override
-    public int maxDatagram() {
-      return DatagramBatch.MAX_DATAGRAM;
     }
 
     @Override
