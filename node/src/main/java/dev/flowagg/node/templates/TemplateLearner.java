@@ -30,17 +30,15 @@ public final class TemplateLearner {
   private final Set<IpAddress> exportersWithOptions = new HashSet<>();
   private final long lifetimeMillis;
   private final long refreshMillis;
+  // Reused for every datagram: the ingest actor calls learn for each batch, on its one thread.
+  private final List<TemplateRecord> scanned = new ArrayList<>();
 
   public TemplateLearner(Duration templateLifetime) {
     this.lifetimeMillis = templateLifetime.toMillis();
     this.refreshMillis = Math.max(1, lifetimeMillis / 3);
   }
 
-  // Reused for every datagram: the ingest actor calls learn for each batch, on its one thread.
-  private final List<TemplateRecord> scanned = new ArrayList<>();
-
   /** The templates of this batch the cluster should hear about; empty for most batches. */
-
   public Map<TemplateKey, SharedTemplate> learn(DatagramBatch batch) {
     Map<TemplateKey, SharedTemplate> fresh = null;
     for (int i = 0; i < batch.count(); i++) {
