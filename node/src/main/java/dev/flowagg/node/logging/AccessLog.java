@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.v;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One line per HTTP request on the logger {@value #LOGGER} (so operators can route or silence it): method, path
@@ -18,27 +19,20 @@ public final class AccessLog {
   public static final String LOGGER = "flowagg.access";
 
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
-  private static final String FORMAT = "{} {} {} {} ms {}";
 
   private AccessLog() {}
 
   public static void request(String method, String path, int status, long nanos, String client) {
-    boolean routine = isRoutine(path, status);
-    if (routine ? !log.isDebugEnabled() : !log.isInfoEnabled()) {
-      return;
-    }
-    // In JSON each value is also a field of its own (method, path, status, duration_ms, client).
-    Object[] fields = {
-      v("method", method),
-      v("path", LogText.printable(path, 512)),
-      v("status", status),
-      v("duration_ms", nanos / 1_000_000),
-      v("client", client)
-    };
-    if (routine) {
-      log.debug(FORMAT, fields);
-    } else {
-      log.info(FORMAT, fields);
+    Level level = isRoutine(path, status) ? Level.DEBUG : Level.INFO;
+    if (log.isEnabledForLevel(level)) {
+      // In JSON each value is also a field of its own (method, path, status, duration_ms, client).
+      log.atLevel(level).log(
+          "{} {} {} {} ms {}",
+          v("method", method),
+          v("path", LogText.printable(path, 512)),
+          v("status", status),
+          v("duration_ms", nanos / 1_000_000),
+          v("client", client));
     }
   }
 
