@@ -1,10 +1,9 @@
 package dev.flowagg.node;
 
 import dev.flowagg.nativeagg.FlowKernel;
-import dev.flowagg.node.aggregate.FlowAggregate;
-import dev.flowagg.node.aggregate.FlowReader;
+import dev.flowagg.node.aggregate.FlowSlice;
 import dev.flowagg.node.aggregate.FlowWriter;
-import dev.flowagg.node.aggregate.HourIndex;
+import dev.flowagg.node.aggregate.RetentionSweep;
 import dev.flowagg.node.http.BatchWrites;
 import dev.flowagg.node.http.ClusterRoutes;
 import dev.flowagg.node.http.FlowLogRoutes;
@@ -29,8 +28,12 @@ import dev.flowagg.node.shutdown.GracefulStop;
 import dev.flowagg.node.http.security.HttpAccess;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.storage.FlowTables;
 import dev.flowagg.node.templates.TemplateStore;
+import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -57,6 +60,7 @@ public final class Guardian {
   public static Behavior<Void> create(
       NodeSettings settings,
       Classification classification,
+      FlowTables tables,
       FlowKernel kernel,
       HttpAccess access,
       Readiness readiness,
@@ -64,8 +68,10 @@ public final class Guardian {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
-          FlowAggregate.initSharding(system, settings.aggregate());
-          HourIndex.initSharding(system, settings.aggregate());
+          FlowSlice.initSharding(
+              system,
+              new FlowSlice.Environment(tables, settings.aggregate(), settings.retention(), InstantSource.system()));
+          RetentionSweep.start(system, tables, settings.retention(), InstantSource.system());
           IdempotencyKey.initSharding(system, settings.idempotency().retention());
           KeySweep.start(system, settings.database(), settings.idempotency());
 
@@ -79,6 +85,7 @@ public final class Guardian {
           joinCluster(system, settings);
 
           FlowWriter writer = new FlowWriter(system, settings.requestTimeout());
+          Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
           BatchWrites writes =
               new BatchWrites(
                   writer,
@@ -87,8 +94,8 @@ public final class Guardian {
                   Materializer.matFromSystem(system));
           IngestStatus ingest =
               NetflowIngest.start(
-                  ctx, settings.ingest(), kernel, writer, new TemplateStore(settings.database()),
-                  settings.shutdown().flushDeadline());
+                  ctx, settings.ingest(), settings.retention(), kernel, writer,
+                  new TemplateStore(settings.database()), settings.shutdown().flushDeadline());
           GracefulStop.register(system, settings.shutdown(), readiness, binding);
           NodeMetrics metrics = NodeMetrics.get(system);
           ClusterCollector clusterMetrics = new ClusterCollector(system);
@@ -102,9 +109,7 @@ public final class Guardian {
           // Around the access guard: no answer, its refusals included, is ever Pekko's plain text.
           Route routes =
               RouteSafety.around(access.guard(new AllDirectives() {}.concat(
-                  new FlowRoutes(
-                          writes, new FlowReader(system, settings.requestTimeout()), settings.maxRecordsPerRequest())
-                      .routes(),
+                  new FlowRoutes(writes, tables.database(), blocking, settings.maxRecordsPerRequest()).routes(),
                   new FlowLogRoutes(writes, classification, settings.maxRecordsPerRequest()).routes(),
                   new IngestRoutes(ingest).routes(),
                   new ClusterRoutes(system, settings.requestTimeout()).routes(),

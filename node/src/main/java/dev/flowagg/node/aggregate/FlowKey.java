@@ -50,6 +50,21 @@ public record FlowKey(String srcApp, String destApp, String vpcId) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest());
   }
 
+  /**
+   * The {@link FlowSlice} that owns this tuple, in {@code [0, FlowSlice.SLICES)}: 64-bit FNV-1a over each name's length
+   * and UTF-16 code units. Stored data depends on it: it must never change.
+   */
+  public int slice() {
+    long h = 0xCBF2_9CE4_8422_2325L;
+    for (String part : new String[] {srcApp, destApp, vpcId}) {
+      h = (h ^ part.length()) * 0x100_0000_01B3L;
+      for (int i = 0; i < part.length(); i++) {
+        h = (h ^ part.charAt(i)) * 0x100_0000_01B3L;
+      }
+    }
+    return (int) Long.remainderUnsigned(h ^ (h >>> 29), FlowSlice.SLICES);
+  }
+
   static int compareCodePoints(String a, String b) {
     int i = 0;
     int j = 0;

@@ -4,7 +4,10 @@ import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.aggregate.WriteBatch;
 import dev.flowagg.node.idempotency.IdempotentRequests;
 import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.settings.RetentionSettings;
 import dev.flowagg.protocol.flow.FlowRecord;
+import dev.flowagg.protocol.flow.Problem;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +119,11 @@ public final class BatchWrites {
     if (records.isEmpty()) {
       return done(okBody(0, extra));
     }
+    List<Problem> outside = outsideRetention(records);
+    if (!outside.isEmpty()) {
+      return done(JsonBodies.error(
+          StatusCodes.BAD_REQUEST, "some records name hours that are not kept; nothing was applied", outside));
+    }
     return switch (WriteBatch.fold(records)) {
       case WriteBatch.TooLarge t ->
           done(
@@ -133,6 +141,26 @@ public final class BatchWrites {
                       })
               .exceptionally(this::failureResponse);
     };
+  }
+
+  /** Records whose hour is before the hourly retention or too far ahead of this node's clock (at most 20 named). */
+  private List<Problem> outsideRetention(List<FlowRecord> records) {
+    long now = System.currentTimeMillis();
+    RetentionSettings retention = settings.retention();
+    long first = retention.firstHour(now);
+    long last = retention.lastHour(now);
+    List<Problem> problems = new ArrayList<>();
+    for (int i = 0; i < records.size() && problems.size() < 20; i++) {
+      long hour = records.get(i).hour();
+      if (hour < first) {
+        problems.add(new Problem(i, "hour", "hour " + hour + " is before the oldest hour kept (" + first
+            + ", FLOWAGG_RETENTION_HOURLY=" + retention.hourly().toDays() + "d)"));
+      } else if (hour > last) {
+        problems.add(new Problem(i, "hour", "hour " + hour + " is more than " + retention.maxFuture().toHours()
+            + " hours after the current hour (" + RetentionSettings.hourOf(now) + ")"));
+      }
+    }
+    return problems;
   }
 
   private static HttpResponse okBody(int accepted, Map<String, Object> extra) {

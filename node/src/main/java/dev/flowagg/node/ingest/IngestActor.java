@@ -2,16 +2,18 @@ package dev.flowagg.node.ingest;
 
 import dev.flowagg.nativeagg.DatagramBatch;
 import dev.flowagg.nativeagg.FlowKernel;
+import dev.flowagg.node.aggregate.DeltaBlock;
+import dev.flowagg.node.aggregate.FlowKey;
 import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.aggregate.WriteBatch;
 import dev.flowagg.node.logging.BadInputLog;
 import dev.flowagg.node.settings.IngestSettings;
+import dev.flowagg.node.settings.RetentionSettings;
 import dev.flowagg.node.templates.SharedTemplate;
 import dev.flowagg.node.templates.TemplateKey;
 import dev.flowagg.node.templates.TemplateLearner;
 import dev.flowagg.node.templates.TemplateReplication;
 import dev.flowagg.node.templates.TemplateStore;
-import dev.flowagg.protocol.flow.FlowRecord;
 import dev.flowagg.protocol.net.IpAddress;
 import dev.flowagg.protocol.netflow.DecodeError;
 import dev.flowagg.protocol.netflow.ExporterStats;
@@ -23,7 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -34,11 +36,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Decodes, classifies and pre-aggregates received datagrams with a {@link FlowKernel}, and delivers the deltas per
- * {@code (tuple, hour)} to the flow entities every flush interval (or sooner when the table is full).
+ * {@code (tuple, hour)} to the flow slices.
  *
- * <p>Each delivery carries a write id the entities remember, so a delivery that timed out is retried until it
- * succeeds and still counts once. At most a few deliveries run at once; past that the table keeps growing up to its
- * bound, and past that received batches are dropped and counted — memory stays bounded when the entities are slow.
+ * <p>One delivery is under way at a time. While it is, records keep folding into the kernel's table; the next
+ * delivery is cut once the last one is stored and the flush interval has passed, and carries everything that
+ * accumulated meanwhile. A slow database therefore makes deliveries larger and totals later, never drops records:
+ * memory is bounded by the distinct {@code (tuple, hour)} entries waiting, and only past
+ * {@code max-pending-entries} (a bound a person sets) are datagrams dropped, under their own reason. Each delivery is
+ * written under this actor's writer id and a delivery number, so its retries are applied once.
  *
  * <p>Templates in received datagrams are shared with the cluster (a child {@link TemplateReplication}); templates
  * other nodes shared, or the database kept, come back as {@link ReplayTemplates} and are fed to the kernel.
@@ -64,47 +69,48 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
   private record HousekeepingTick() implements Command {}
 
-  private record Delivered(Delivery delivery, FlowWriter.Outcome outcome, Throwable failure) implements Command {}
+  private record Delivered(Delivery delivery, FlowWriter.Delivered stored) implements Command {}
 
-  private record Retry(Delivery delivery) implements Command {}
-
-  /** One flush's deltas, with the write id that makes its retries safe. */
-  private record Delivery(String writeId, WriteBatch batch, int entries, int attempt) {
-    Delivery nextAttempt() {
-      return new Delivery(writeId, batch, entries, attempt + 1);
-    }
-  }
+  /** One cut of the table: its deltas per slice, and when its oldest delta arrived. */
+  private record Delivery(long number, Map<Integer, List<DeltaBlock>> bySlice, int entries, long oldestNanos) {}
 
   public static Behavior<Command> create(
-      FlowKernel kernel, BatchPool pool, FlowWriter writer, IngestSettings settings, IngestCounters counters,
-      TemplateStore templateStore) {
+      FlowKernel kernel, BatchPool pool, FlowWriter writer, IngestSettings settings, RetentionSettings retention,
+      IngestCounters counters, TemplateStore templateStore) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new IngestActor(ctx, timers, kernel, pool, writer, settings, counters, templateStore)));
+                timers -> new IngestActor(
+                    ctx, timers, kernel, pool, writer, settings, retention, counters, templateStore)));
   }
 
   private final FlowKernel kernel;
   private final BatchPool pool;
   private final FlowWriter writer;
   private final IngestSettings settings;
+  private final RetentionSettings retention;
   private final IngestCounters counters;
   private final TimerScheduler<Command> timers;
-  private final String writeIdPrefix = "netflow-" + UUID.randomUUID() + "-";
+  /** This actor's writer id: the slices keep its highest delivery stored, so a repeated delivery counts once. */
+  private final long writerId = new java.security.SecureRandom().nextLong();
   private final Map<String, Long> errorsLogged = new HashMap<>();
   private final TemplateLearner learner;
   private final TemplateStore templateStore;
   private final ActorRef<TemplateReplication.Command> templates;
   /** Where replayed templates are put for the kernel; made on first use. */
   private DatagramBatch replayBatch;
-  private long nextWrite;
-  private int inFlight;
+  private long nextDelivery;
+  private Delivery inFlight;
+  private long lastCutNanos = System.nanoTime();
+  /** When the table's oldest undelivered delta arrived (0 while the table is empty). */
+  private long tableOldestNanos;
   private ActorRef<Drained> drainedTo;
   private long deliveredBeforeDrain;
 
   private IngestActor(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, FlowKernel kernel, BatchPool pool,
-      FlowWriter writer, IngestSettings settings, IngestCounters counters, TemplateStore templateStore) {
+      FlowWriter writer, IngestSettings settings, RetentionSettings retention, IngestCounters counters,
+      TemplateStore templateStore) {
     super(ctx);
     // Named after this class: the name found by default, from the call stack, is Pekko's ActorCell.
     ctx.setLoggerName(IngestActor.class);
@@ -113,6 +119,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     this.pool = pool;
     this.writer = writer;
     this.settings = settings;
+    this.retention = retention;
     this.counters = counters;
     timers.startTimerWithFixedDelay(new FlushTick(), settings.flushInterval());
     timers.startTimerWithFixedDelay(new HousekeepingTick(), settings.logInterval());
@@ -134,7 +141,6 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
         .onMessage(FlushTick.class, t -> flush())
         .onMessage(HousekeepingTick.class, t -> housekeeping())
         .onMessage(Delivered.class, this::onDelivered)
-        .onMessage(Retry.class, r -> send(r.delivery()))
         .onMessage(Drain.class, this::onDrain)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> stopped())
         .build();
@@ -143,12 +149,13 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private Behavior<Command> onReceived(Received r) {
     DatagramBatch batch = r.batch();
     try {
-      if (kernel.pendingEntries() >= settings.flushMaxEntries()) {
-        flush();
-      }
-      if (kernel.pendingEntries() >= settings.flushMaxEntries()) {
-        counters.datagramsDroppedBusy.addAndGet(batch.count());
+      if (kernel.pendingEntries() >= settings.maxPendingEntries()) {
+        counters.datagramsDroppedPendingFull.addAndGet(batch.count());
       } else {
+        if (tableOldestNanos == 0) {
+          tableOldestNanos = System.nanoTime();
+          counters.tableOldestNanos.set(tableOldestNanos);
+        }
         counters.flows.addAndGet(kernel.process(batch));
         Map<TemplateKey, SharedTemplate> fresh = learner.learn(batch);
         if (!fresh.isEmpty()) {
@@ -165,7 +172,8 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
   private Behavior<Command> onDrain(Drain d) {
     getContext().getLog().info(
-        "shutdown: delivering {} pending NetFlow entries ({} deliveries in flight)", kernel.pendingEntries(), inFlight);
+        "shutdown: delivering {} pending NetFlow entries ({} in the delivery under way)", kernel.pendingEntries(),
+        inFlight == null ? 0 : inFlight.entries());
     drainedTo = d.replyTo();
     deliveredBeforeDrain = counters.entriesDelivered.get();
     flush();
@@ -173,7 +181,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   }
 
   private Behavior<Command> answerIfDrained() {
-    if (drainedTo != null && inFlight == 0 && kernel.pendingEntries() == 0) {
+    if (drainedTo != null && inFlight == null && kernel.pendingEntries() == 0) {
       drainedTo.tell(new Drained(counters.entriesDelivered.get() - deliveredBeforeDrain));
       drainedTo = null;
     }
@@ -222,53 +230,70 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     replayBatch.clear();
   }
 
+  /**
+   * Cuts the table into a delivery when none is under way and the flush interval has passed (at once while draining
+   * for shutdown: there is no later flush).
+   */
   private Behavior<Command> flush() {
-    // While draining for shutdown everything pending goes at once: there is no later flush.
-    if (kernel.pendingEntries() == 0 || (drainedTo == null && inFlight >= settings.maxDeliveriesInFlight())) {
+    if (kernel.pendingEntries() == 0 || inFlight != null
+        || (drainedTo == null && System.nanoTime() - lastCutNanos < settings.flushInterval().toNanos())) {
       return this;
     }
-    List<FlowRecord> records = new ArrayList<>(kernel.pendingEntries());
-    kernel.drain((src, dst, vpc, hour, tx, rx) -> records.add(new FlowRecord(src, dst, vpc, tx, rx, hour)));
+    lastCutNanos = System.nanoTime();
+    long now = System.currentTimeMillis();
+    long first = retention.firstHour(now);
+    long last = retention.lastHour(now);
+    Map<Integer, WriteBatch.Parts> parts = new TreeMap<>();
+    int[] entries = {0};
+    long[] outside = {0};
+    kernel.drain((src, dst, vpc, hour, tx, rx) -> {
+      if (hour < first || hour > last) {
+        outside[0]++;
+        return;
+      }
+      entries[0]++;
+      parts.computeIfAbsent(new FlowKey(src, dst, vpc).slice(), k -> new WriteBatch.Parts())
+          .add(src, dst, vpc, hour, tx, rx);
+    });
     counters.pendingEntries.set(0);
-    if (WriteBatch.fold(records) instanceof WriteBatch.Ready ready) {
-      inFlight++;
-      counters.deliveriesInFlight.set(inFlight);
-      send(new Delivery(writeIdPrefix + nextWrite++, ready.batch(), records.size(), 0));
+    counters.entriesOutsideRetention.addAndGet(outside[0]);
+    long oldest = tableOldestNanos;
+    tableOldestNanos = 0;
+    counters.tableOldestNanos.set(0);
+    if (entries[0] == 0) {
+      return answerIfDrained();
     }
-    return this;
-  }
-
-  /** Sends (or re-sends) a delivery; it stays in flight until it succeeds. */
-  private Behavior<Command> send(Delivery d) {
-    getContext()
-        .pipeToSelf(writer.writeEach(d.writeId(), d.batch()), (outcome, failure) -> new Delivered(d, outcome, failure));
+    Map<Integer, List<DeltaBlock>> bySlice = new TreeMap<>();
+    parts.forEach((slice, p) -> bySlice.put(slice, p.finish()));
+    Delivery d = new Delivery(nextDelivery++, bySlice, entries[0], oldest);
+    inFlight = d;
+    counters.deliveriesInFlight.set(1);
+    counters.inFlightEntries.set(d.entries());
+    counters.inFlightOldestNanos.set(d.oldestNanos());
+    getContext().pipeToSelf(
+        writer.deliver(writerId, d.number(), d.bySlice()),
+        (stored, failure) -> new Delivered(d, stored));
     return this;
   }
 
   private Behavior<Command> onDelivered(Delivered d) {
-    if (d.failure() != null) {
-      counters.deliveryRetries.incrementAndGet();
-      Duration backoff = Duration.ofMillis(Math.min(5_000, 100L << Math.min(d.delivery().attempt(), 6)));
-      if (d.delivery().attempt() % 10 == 0) {
-        getContext().getLog().warn(
-            "delivering {} entries failed ({}); retrying in {} ms with the same write id",
-            d.delivery().entries(), d.failure().toString(), backoff.toMillis());
-      }
-      // Still in flight while it waits, so new flushes don't pile up behind a struggling cluster.
-      timers.startSingleTimer(d.delivery().writeId(), new Retry(d.delivery().nextAttempt()), backoff);
-      return this;
-    }
-    inFlight--;
-    counters.deliveriesInFlight.set(inFlight);
+    inFlight = null;
+    counters.deliveriesInFlight.set(0);
+    counters.inFlightEntries.set(0);
+    counters.inFlightOldestNanos.set(0);
     counters.deliveries.incrementAndGet();
     counters.entriesDelivered.addAndGet(d.delivery().entries());
-    if (d.outcome() instanceof FlowWriter.Refused refused) {
-      counters.entriesRefusedOverflow.incrementAndGet();
-      getContext().getLog().warn("an ingest total would pass 2^63-1 and was refused: {}", refused.details());
+    if (d.stored() != null) {
+      counters.deliveryRetries.addAndGet(d.stored().retries());
+      counters.entriesOutsideRetention.addAndGet(d.stored().rowsExpired());
+      if (d.stored().rowsRefused() > 0) {
+        counters.entriesRefusedOverflow.addAndGet(d.stored().rowsRefused());
+        getContext().getLog().warn(
+            "{} NetFlow totals would pass 2^63-1 and were left out", d.stored().rowsRefused());
+      }
     }
-    if (drainedTo != null) {
-      flush();
-    }
+    // A delivery that took longer than the interval is followed at once by what accumulated meanwhile.
+    flush();
     return answerIfDrained();
   }
 

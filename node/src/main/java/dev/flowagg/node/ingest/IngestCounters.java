@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IngestCounters {
   /** Datagrams taken off the socket. */
   public final AtomicLong datagramsReceived = new AtomicLong();
-  /** Datagrams dropped because every receive batch was busy (entities slower than exporters). */
+  /** Datagrams dropped because every receive batch was busy (the decoder thread starved of CPU). */
   public final AtomicLong datagramsDroppedBusy = new AtomicLong();
+  /** Datagrams dropped because max-pending-entries (tuple, hour) entries were waiting to be stored. */
+  public final AtomicLong datagramsDroppedPendingFull = new AtomicLong();
   /** Datagrams dropped because they were longer than a receive slot (native batched receive only). */
   public final AtomicLong datagramsDroppedOversize = new AtomicLong();
   /** Datagrams dropped because their exporter is outside FLOWAGG_NETFLOW_ALLOW, per source. */
@@ -23,8 +25,25 @@ public final class IngestCounters {
   public final AtomicLong deliveryRetries = new AtomicLong();
   /** Entries an entity refused because a total would pass 2^63-1. */
   public final AtomicLong entriesRefusedOverflow = new AtomicLong();
-  /** Deliveries under way now. */
+  /** Entries left out because their hour is past the retention (or too far ahead of the clock). */
+  public final AtomicLong entriesOutsideRetention = new AtomicLong();
+  /** Deliveries under way now (0 or 1), the entries the one under way carries, and when its oldest delta arrived. */
   public final AtomicLong deliveriesInFlight = new AtomicLong();
+  public final AtomicLong inFlightEntries = new AtomicLong();
+  public final AtomicLong inFlightOldestNanos = new AtomicLong();
+  /** When the oldest delta still in the table (not yet cut into a delivery) arrived; 0 when the table is empty. */
+  public final AtomicLong tableOldestNanos = new AtomicLong();
+
+  /** How long the oldest delta not yet stored has waited, in milliseconds (0 when nothing waits). */
+  public long lagMillis(long nowNanos) {
+    long oldest = Long.MAX_VALUE;
+    for (long t : new long[] {inFlightOldestNanos.get(), tableOldestNanos.get()}) {
+      if (t != 0) {
+        oldest = Math.min(oldest, t);
+      }
+    }
+    return oldest == Long.MAX_VALUE ? 0 : Math.max(0, (nowNanos - oldest) / 1_000_000);
+  }
   /** Entries aggregated but not yet handed to a delivery. */
   public final AtomicLong pendingEntries = new AtomicLong();
   /** NetFlow templates this node's exporters defined (or withdrew) that it shared with the cluster. */

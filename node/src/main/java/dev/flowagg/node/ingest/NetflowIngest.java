@@ -10,6 +10,7 @@ import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.IngestSettings;
 import dev.flowagg.node.settings.NativeReceive;
+import dev.flowagg.node.settings.RetentionSettings;
 import dev.flowagg.node.templates.TemplateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,8 +87,8 @@ public final class NetflowIngest {
    * within {@code flushDeadline} (service-stop), while the entities are still there.
    */
   public static IngestStatus start(
-      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer, TemplateStore templates,
-      Duration flushDeadline) {
+      ActorContext<?> ctx, IngestSettings settings, RetentionSettings retention, FlowKernel kernel, FlowWriter writer,
+      TemplateStore templates, Duration flushDeadline) {
     if (!settings.enabled()) {
       log.info("NetFlow/IPFIX listener disabled (FLOWAGG_NETFLOW_PORT=0)");
       return IngestStatus.disabled();
@@ -96,7 +97,7 @@ public final class NetflowIngest {
     BatchPool pool = new BatchPool(settings.batches(), settings.batchDatagrams(), settings.batchBytes());
     ActorRef<IngestActor.Command> actor =
         ctx.spawn(
-            IngestActor.create(kernel, pool, writer, settings, counters, templates),
+            IngestActor.create(kernel, pool, writer, settings, retention, counters, templates),
             "netflow-ingest",
             DispatcherSelector.fromConfig("flowagg-ingest-dispatcher"));
     ExporterAllowList allowList = ExporterAllowList.of(settings.netflowAllow());
@@ -127,9 +128,9 @@ public final class NetflowIngest {
                           if (failure != null) {
                             log.warn(
                                 "shutdown: NetFlow deltas not all delivered within {} ms ({} entries pending, {} "
-                                    + "deliveries in flight)",
+                                    + "in the delivery under way)",
                                 flushDeadline.toMillis(), counters.pendingEntries.get(),
-                                counters.deliveriesInFlight.get());
+                                counters.inFlightEntries.get());
                           } else {
                             log.info(
                                 "shutdown: NetFlow delivered ({} entries in the last flush; {} flows received in all)",

@@ -23,11 +23,10 @@ public record IngestSettings(
     SamplingMode sampling,
     Duration templateLifetime,
     Duration flushInterval,
-    int flushMaxEntries,
+    int maxPendingEntries,
     int batchDatagrams,
     int batchBytes,
     int batches,
-    int maxDeliveriesInFlight,
     Duration logInterval) {
 
   public boolean enabled() {
@@ -54,11 +53,10 @@ public record IngestSettings(
         SamplingMode.valueOf(sampling),
         c.getDuration("template-lifetime"),
         c.getDuration("flush-interval"),
-        c.getInt("flush-max-entries"),
+        c.getInt("max-pending-entries"),
         c.getInt("batch-datagrams"),
         (int) c.getBytes("batch-bytes").longValue(),
         c.getInt("batches"),
-        c.getInt("max-deliveries-in-flight"),
         c.getDuration("log-interval"));
   }
 
