@@ -54,9 +54,9 @@ class ClusterIT {
         assertThat(n.http.get("/flows?hour=300").body()).isEqualTo(expected);
       }
       String view = cluster.node(1).http.get("/cluster").body();
-      assertThat(view.split("\"FlowAggregate\":0", -1).length - 1).as("flow entities live on several nodes").isLessThan(2);
+      assertThat(view.split("\"FlowSlice\":0", -1).length - 1).as("flow slices live on several nodes").isLessThan(2);
 
-      // An hour with 8 000 tuples of long names: its index answers in pages that each fit one remote message.
+      // An hour with 8 000 tuples of long names: writes are cut into parts that each fit one remote message.
       String longName = "service-with-a-rather-long-name-".repeat(6);
       for (int b = 0; b < 8; b++) {
         assertThat(cluster.nodes.get(b % 3).http.postJson("/flows", batch(longName + b + "-", 1000, 1, 330)).statusCode())

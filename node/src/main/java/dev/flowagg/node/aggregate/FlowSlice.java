@@ -145,7 +145,6 @@ public final class FlowSlice
   private final Map<WriteId.Unique, Reservation> reservations = new HashMap<>();
   private List<Write> gathered = new ArrayList<>();
   private boolean flushSent;
-  private long rolledUpDay = Long.MIN_VALUE;
 
   FlowSlice(
       ActorContext<Command> ctx, PersistenceId id, int slice, Environment env, EntityMetrics.Of metrics) {
@@ -250,7 +249,6 @@ public final class FlowSlice
       if (stored < lastSeq) {
         catchUp(stored, lastSeq);
       }
-      rolledUpDay = env.tables().rolledUpDay(slice);
       tuples.clear();
       for (FlowTables.KnownTuple t :
           env.tables().recentTuples(slice, RetentionSettings.hourOf(now - env.aggregate().tupleMemory().toMillis()))) {
@@ -682,16 +680,9 @@ public final class FlowSlice
     long now = env.clock().millis();
     long lastEnded = Math.floorDiv(RetentionSettings.hourOf(now) - 1, 24) - 1;
     try {
-      if (rolledUpDay == Long.MIN_VALUE) {
-        rolledUpDay = env.tables().rolledUpDay(slice);
-      }
-      while (rolledUpDay < lastEnded) {
-        env.tables().rollUp(slice, rolledUpDay + 1, lastSequenceNumber(ctx));
-        rolledUpDay = env.tables().rolledUpDay(slice);
-      }
+      env.tables().rollUpThrough(slice, lastEnded, lastSequenceNumber(ctx));
     } catch (SQLException e) {
       log.warn("flow slice {}: rolling up days failed (will try again): {}", slice, e.getMessage());
-      rolledUpDay = Long.MIN_VALUE;
     }
     tuples.forgetBefore(RetentionSettings.hourOf(now - env.aggregate().tupleMemory().toMillis()));
   }

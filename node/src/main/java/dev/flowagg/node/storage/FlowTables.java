@@ -536,10 +536,55 @@ public final class FlowTables implements AutoCloseable {
   // ---- daily rollups and retention ------------------------------------------------------------------------------
 
   /**
-   * Sums the slice's hours of {@code day} into {@code flow_day} and marks the day rolled up, in one transaction;
-   * from then on the slice adds late rows of that day to both tables. Days must be rolled up in order.
+   * Rolls up every day of the slice through {@code lastDay}, in order: sums each day's hours into {@code flow_day} and
+   * marks it rolled up, one transaction per day; days the slice wrote nothing to are passed over at once. From then on
+   * the slice adds late rows of those days to both tables.
    */
-  public void rollUp(int slice, long day, long seq) throws SQLException {
+  public void rollUpThrough(int slice, long lastDay, long seq) throws SQLException {
+    while (true) {
+      long rolledUp = rolledUpDay(slice);
+      if (rolledUp >= lastDay) {
+        return;
+      }
+      long next = nextHourWritten(slice, (rolledUp + 1) * 24);
+      long day = next == Long.MIN_VALUE ? Long.MAX_VALUE : Math.floorDiv(next, 24);
+      if (day > lastDay) {
+        markRolledUp(slice, rolledUp, lastDay);
+        return;
+      }
+      if (day > rolledUp + 1) {
+        markRolledUp(slice, rolledUp, day - 1);
+      }
+      rollUp(slice, day, seq);
+    }
+  }
+
+  /** The first hour at or after {@code fromHour} the slice wrote rows for, or {@code Long.MIN_VALUE}. */
+  private long nextHourWritten(int slice, long fromHour) throws SQLException {
+    try (Connection c = db.connection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT min(epoch_hour) FROM flow_hour_change WHERE slice = ? AND epoch_hour >= ?")) {
+      s.setInt(1, slice);
+      s.setLong(2, fromHour);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : Long.MIN_VALUE;
+      }
+    }
+  }
+
+  private void markRolledUp(int slice, long from, long to) throws SQLException {
+    try (Connection c = db.connection();
+        PreparedStatement s = c.prepareStatement(
+            "UPDATE flow_slice SET rolled_up_day = ? WHERE slice = ? AND rolled_up_day = ?")) {
+      s.setLong(1, to);
+      s.setInt(2, slice);
+      s.setLong(3, from);
+      s.executeUpdate();
+    }
+  }
+
+  /** Sums the slice's hours of {@code day} into {@code flow_day} and marks the day rolled up, in one transaction. */
+  private void rollUp(int slice, long day, long seq) throws SQLException {
     Map<Long, long[]> sums = new HashMap<>();
     long lo = tupleId(slice, 0);
     long hi = tupleId(slice + 1, 0);

@@ -228,7 +228,7 @@ class FlowRoutesTest {
     assertThat(r.body())
         .contains("\"status\":\"Up\"")
         .contains("\"reachable\":true")
-        .containsPattern("\"entities\":\\{\"FlowAggregate\":[1-9]");
+        .containsPattern("\"entities\":\\{\"FlowSlice\":[1-9]");
   }
 
   @Test

@@ -34,6 +34,9 @@ public final class InProcessNode implements AutoCloseable {
       all.put("flowagg.cluster.port", 0);
       all.put("flowagg.data-dir", dataDir.toString());
       all.put("pekko.coordinated-shutdown.exit-jvm", "off"); // the test JVM outlives its nodes
+      // Tests write fixed hours, many long past: keep a century (the retention tests set their own).
+      all.put("flowagg.retention.hourly", "36500d");
+      all.put("flowagg.retention.daily", "36500d");
       all.putAll(settings);
       FlowaggNode node = FlowaggNode.start(ConfigFactory.parseMap(all));
       InProcessNode started = new InProcessNode(node, dataDir);

@@ -43,6 +43,9 @@ public final class NodeProcess implements AutoCloseable {
     env.put("FLOWAGG_CLUSTER_HOST", "127.0.0.1");
     env.put("FLOWAGG_CLUSTER_PORT", Integer.toString(freePort()));
     env.put("FLOWAGG_DATA_DIR", dataDir.toString());
+    // Tests write fixed hours, many long past: keep a century (the retention tests set their own).
+    env.put("FLOWAGG_RETENTION_HOURLY", "36500d");
+    env.put("FLOWAGG_RETENTION_DAILY", "36500d");
     env.putAll(extraEnv);
     return new NodeProcess(env, dataDir.resolveSibling(dataDir.getFileName() + ".log"), List.copyOf(commandPrefix));
   }
