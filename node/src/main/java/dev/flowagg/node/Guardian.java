@@ -94,7 +94,7 @@ public final class Guardian {
                   Materializer.matFromSystem(system));
           IngestStatus ingest =
               NetflowIngest.start(
-                  ctx, settings.ingest(), settings.retention(), kernel, writer,
+                  ctx, settings.ingest(), settings.retention(), settings.dataDir(), kernel, writer,
                   new TemplateStore(settings.database()), settings.shutdown().flushDeadline());
           GracefulStop.register(system, settings.shutdown(), readiness, binding);
           NodeMetrics metrics = NodeMetrics.get(system);

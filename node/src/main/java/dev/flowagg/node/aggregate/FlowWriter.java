@@ -105,13 +105,50 @@ public final class FlowWriter {
       List<Target> targets,
       Function<Target, org.apache.pekko.japi.function.Function<ActorRef<FlowSlice.WriteReply>, FlowSlice.Command>>
           request) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     List<CompletableFuture<FlowSlice.WriteReply>> asks = new ArrayList<>(targets.size());
     for (Target t : targets) {
-      asks.add(FlowSlice.ref(sharding, t.slice()).ask(request.apply(t), timeout).toCompletableFuture());
+      asks.add(askUntil(t.slice(), request.apply(t), deadline));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(v -> asks.stream().map(CompletableFuture::join).toList());
   }
+
+  /**
+   * Asks a slice, and asks again while the answer does not come and the deadline allows: when a node dies, its
+   * slices answer from another node a few seconds later, within the same request. Every request to a slice is
+   * idempotent under its write id, so a repeat is harmless.
+   */
+  private CompletableFuture<FlowSlice.WriteReply> askUntil(
+      int slice,
+      org.apache.pekko.japi.function.Function<ActorRef<FlowSlice.WriteReply>, FlowSlice.Command> request,
+      long deadlineNanos) {
+    long remaining = deadlineNanos - System.nanoTime();
+    Duration attempt = Duration.ofNanos(Math.max(1, Math.min(ATTEMPT.toNanos(), remaining)));
+    return FlowSlice.ref(sharding, slice)
+        .ask(request, attempt)
+        .toCompletableFuture()
+        .handle(
+            (reply, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(reply);
+              }
+              if (deadlineNanos - System.nanoTime() <= RETRY_PAUSE.toNanos()) {
+                return CompletableFuture.<FlowSlice.WriteReply>failedFuture(failure);
+              }
+              return CompletableFuture.supplyAsync(
+                      () -> askUntil(slice, request, deadlineNanos),
+                      CompletableFuture.delayedExecutor(
+                          RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS, system.executionContext()))
+                  .thenCompose(f -> f);
+            })
+        .thenCompose(f -> f);
+  }
+
+  /** How long one attempt waits for a slice before asking again (within the request's deadline). */
+  private static final Duration ATTEMPT = Duration.ofSeconds(3);
+
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
   // ---- NetFlow deliveries ------------------------------------------------------------------------------------------
 

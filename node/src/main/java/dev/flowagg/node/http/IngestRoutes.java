@@ -50,6 +50,7 @@ public final class IngestRoutes extends AllDirectives {
             "receive", status.receive(),
             "datagrams_received", c.datagramsReceived.get(),
             "datagrams_dropped_busy", c.datagramsDroppedBusy.get(),
+            "datagrams_dropped_pending_full", c.datagramsDroppedPendingFull.get(),
             "datagrams_dropped_not_allowed", c.droppedNotAllowed.total(),
             "datagrams_dropped_oversize", c.datagramsDroppedOversize.get(),
             "receive_errors", c.receiveErrors.get()));
@@ -58,11 +59,23 @@ public final class IngestRoutes extends AllDirectives {
         ordered(
             "flows", c.flows.get(),
             "pending_entries", c.pendingEntries.get(),
+            "max_pending_entries", status.maxPendingEntries(),
             "deliveries", c.deliveries.get(),
             "entries_delivered", c.entriesDelivered.get(),
             "deliveries_in_flight", c.deliveriesInFlight.get(),
+            "in_flight_entries", c.inFlightEntries.get(),
             "delivery_retries", c.deliveryRetries.get(),
-            "entries_refused_overflow", c.entriesRefusedOverflow.get()));
+            "entries_refused_overflow", c.entriesRefusedOverflow.get(),
+            "entries_outside_retention", c.entriesOutsideRetention.get()));
+    // How far behind the stored totals are: what a GET /flows does not show yet.
+    body.put(
+        "freshness",
+        ordered(
+            "lag_ms", c.lagMillis(System.nanoTime()),
+            "waiting_entries", c.pendingEntries.get() + c.inFlightEntries.get(),
+            "stored_entries_per_second", Math.round(c.storedPerSecond()),
+            "last_delivery_ms", c.lastDeliveryMillis.get(),
+            "log_errors", c.logErrors.get()));
     body.put(
         "templates",
         ordered(

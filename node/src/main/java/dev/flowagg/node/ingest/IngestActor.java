@@ -19,6 +19,7 @@ import dev.flowagg.protocol.netflow.DecodeError;
 import dev.flowagg.protocol.netflow.ExporterStats;
 import dev.flowagg.protocol.netflow.TemplateRecords;
 import dev.flowagg.protocol.netflow.TemplateRecords.TemplateRecord;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,17 +72,28 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
   private record Delivered(Delivery delivery, FlowWriter.Delivered stored) implements Command {}
 
-  /** One cut of the table: its deltas per slice, and when its oldest delta arrived. */
-  private record Delivery(long number, Map<Integer, List<DeltaBlock>> bySlice, int entries, long oldestNanos) {}
+  /** One cut of the table (or of an earlier run's, sent again): its deltas per slice, and when its oldest arrived. */
+  private record Delivery(
+      long writer, long number, Map<Integer, List<DeltaBlock>> bySlice, int entries, long oldestNanos,
+      long sentNanos) {}
+
+  /** What the delivery log kept from the last run: handled first, before anything is received. */
+  private record Recover(DeliveryLog.Recovered recovered) implements Command {}
 
   public static Behavior<Command> create(
       FlowKernel kernel, BatchPool pool, FlowWriter writer, IngestSettings settings, RetentionSettings retention,
-      IngestCounters counters, TemplateStore templateStore) {
+      IngestCounters counters, TemplateStore templateStore, DeliveryLog log, DeliveryLog.Recovered recovered) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new IngestActor(
-                    ctx, timers, kernel, pool, writer, settings, retention, counters, templateStore)));
+                timers -> {
+                  IngestActor actor = new IngestActor(
+                      ctx, timers, kernel, pool, writer, settings, retention, counters, templateStore, log);
+                  if (recovered != null) {
+                    ctx.getSelf().tell(new Recover(recovered));
+                  }
+                  return actor;
+                }));
   }
 
   private final FlowKernel kernel;
@@ -99,6 +111,11 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private final ActorRef<TemplateReplication.Command> templates;
   /** Where replayed templates are put for the kernel; made on first use. */
   private DatagramBatch replayBatch;
+  /** Where what waits is kept on disk; null when FLOWAGG_NETFLOW_LOG is off. */
+  private final DeliveryLog log;
+  /** Deliveries an earlier run cut and never stored: sent before any new cut. */
+  private final java.util.ArrayDeque<DeliveryLog.Pending> resend = new java.util.ArrayDeque<>();
+  private long logErrorsReported;
   private long nextDelivery;
   private Delivery inFlight;
   private long lastCutNanos = System.nanoTime();
@@ -110,7 +127,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private IngestActor(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, FlowKernel kernel, BatchPool pool,
       FlowWriter writer, IngestSettings settings, RetentionSettings retention, IngestCounters counters,
-      TemplateStore templateStore) {
+      TemplateStore templateStore, DeliveryLog log) {
     super(ctx);
     // Named after this class: the name found by default, from the call stack, is Pekko's ActorCell.
     ctx.setLoggerName(IngestActor.class);
@@ -121,6 +138,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     this.settings = settings;
     this.retention = retention;
     this.counters = counters;
+    this.log = log;
     timers.startTimerWithFixedDelay(new FlushTick(), settings.flushInterval());
     timers.startTimerWithFixedDelay(new HousekeepingTick(), settings.logInterval());
     this.learner = new TemplateLearner(settings.templateLifetime());
@@ -137,6 +155,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Received.class, this::onReceived)
+        .onMessage(Recover.class, this::onRecover)
         .onMessage(ReplayTemplates.class, this::onReplayTemplates)
         .onMessage(FlushTick.class, t -> flush())
         .onMessage(HousekeepingTick.class, t -> housekeeping())
@@ -156,6 +175,13 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
           tableOldestNanos = System.nanoTime();
           counters.tableOldestNanos.set(tableOldestNanos);
         }
+        if (log != null) {
+          try {
+            log.append(batch);
+          } catch (IOException e) {
+            logFailed("could not keep received datagrams on disk", e);
+          }
+        }
         counters.flows.addAndGet(kernel.process(batch));
         Map<TemplateKey, SharedTemplate> fresh = learner.learn(batch);
         if (!fresh.isEmpty()) {
@@ -170,6 +196,56 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     return this;
   }
 
+  /**
+   * Decodes again what the last run received after its last cut, and queues the deliveries it cut but never stored
+   * (sent again under their own writer id and number, so the slices apply each once).
+   */
+  private Behavior<Command> onRecover(Recover r) {
+    resend.addAll(r.recovered().deliveries());
+    long datagrams = 0;
+    long flows = 0;
+    DatagramBatch scratch = pool.take();
+    if (scratch == null) {
+      scratch = new DatagramBatch(settings.batchDatagrams(), Math.max(settings.batchBytes(), DatagramBatch.MAX_DATAGRAM));
+    }
+    long[] totals = new long[2];
+    for (java.nio.file.Path segment : r.recovered().segments()) {
+      try {
+        DeliveryLog.replay(segment, scratch, b -> {
+          totals[0] += b.count();
+          totals[1] += kernel.process(b);
+        });
+      } catch (IOException e) {
+        logFailed("could not read back " + segment, e);
+      }
+    }
+    pool.release(scratch);
+    datagrams = totals[0];
+    flows = totals[1];
+    if (tableOldestNanos == 0 && kernel.pendingEntries() > 0) {
+      tableOldestNanos = System.nanoTime();
+      counters.tableOldestNanos.set(tableOldestNanos);
+    }
+    counters.flows.addAndGet(flows);
+    counters.pendingEntries.set(kernel.pendingEntries());
+    if (datagrams > 0 || !resend.isEmpty()) {
+      getContext().getLog().info(
+          "NetFlow recovered from the last run: {} datagrams ({} flows) received after its last delivery, and {} "
+              + "deliveries it had not stored yet", datagrams, flows, resend.size());
+    }
+    flush();
+    return this;
+  }
+
+  private void logFailed(String what, IOException e) {
+    counters.logErrors.incrementAndGet();
+    if (counters.logErrors.get() - logErrorsReported >= 1 || logErrorsReported == 0) {
+      logErrorsReported = counters.logErrors.get();
+      getContext().getLog().warn("NetFlow delivery log: {} ({}); ingest goes on, but a killed node would lose what "
+          + "waits", what, e.toString());
+    }
+  }
+
   private Behavior<Command> onDrain(Drain d) {
     getContext().getLog().info(
         "shutdown: delivering {} pending NetFlow entries ({} in the delivery under way)", kernel.pendingEntries(),
@@ -181,7 +257,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   }
 
   private Behavior<Command> answerIfDrained() {
-    if (drainedTo != null && inFlight == null && kernel.pendingEntries() == 0) {
+    if (drainedTo != null && inFlight == null && resend.isEmpty() && kernel.pendingEntries() == 0) {
       drainedTo.tell(new Drained(counters.entriesDelivered.get() - deliveredBeforeDrain));
       drainedTo = null;
     }
@@ -235,6 +311,12 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
    * for shutdown: there is no later flush).
    */
   private Behavior<Command> flush() {
+    if (inFlight == null && !resend.isEmpty()) {
+      DeliveryLog.Pending p = resend.poll();
+      int entries = p.bySlice().values().stream().flatMap(List::stream).mapToInt(DeltaBlock::count).sum();
+      send(new Delivery(p.writer(), p.number(), p.bySlice(), entries, System.nanoTime(), System.nanoTime()));
+      return this;
+    }
     if (kernel.pendingEntries() == 0 || inFlight != null
         || (drainedTo == null && System.nanoTime() - lastCutNanos < settings.flushInterval().toNanos())) {
       return this;
@@ -265,24 +347,42 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     }
     Map<Integer, List<DeltaBlock>> bySlice = new TreeMap<>();
     parts.forEach((slice, p) -> bySlice.put(slice, p.finish()));
-    Delivery d = new Delivery(nextDelivery++, bySlice, entries[0], oldest);
+    Delivery d = new Delivery(writerId, nextDelivery++, bySlice, entries[0], oldest, System.nanoTime());
+    if (log != null) {
+      try {
+        log.cut(d.writer(), d.number(), d.bySlice());
+      } catch (IOException e) {
+        logFailed("could not keep a delivery on disk", e);
+      }
+    }
+    send(d);
+    return this;
+  }
+
+  private void send(Delivery d) {
     inFlight = d;
     counters.deliveriesInFlight.set(1);
     counters.inFlightEntries.set(d.entries());
     counters.inFlightOldestNanos.set(d.oldestNanos());
     getContext().pipeToSelf(
-        writer.deliver(writerId, d.number(), d.bySlice()),
-        (stored, failure) -> new Delivered(d, stored));
-    return this;
+        writer.deliver(d.writer(), d.number(), d.bySlice()), (stored, failure) -> new Delivered(d, stored));
   }
 
   private Behavior<Command> onDelivered(Delivered d) {
     inFlight = null;
+    if (log != null) {
+      try {
+        log.done(d.delivery().writer(), d.delivery().number());
+      } catch (IOException e) {
+        logFailed("could not record a stored delivery", e);
+      }
+    }
     counters.deliveriesInFlight.set(0);
     counters.inFlightEntries.set(0);
     counters.inFlightOldestNanos.set(0);
     counters.deliveries.incrementAndGet();
     counters.entriesDelivered.addAndGet(d.delivery().entries());
+    counters.delivered(d.delivery().entries(), (System.nanoTime() - d.delivery().sentNanos()) / 1_000_000);
     if (d.stored() != null) {
       counters.deliveryRetries.addAndGet(d.stored().retries());
       counters.entriesOutsideRetention.addAndGet(d.stored().rowsExpired());
@@ -339,6 +439,13 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   }
 
   private Behavior<Command> stopped() {
+    if (log != null) {
+      try {
+        log.close();
+      } catch (IOException ignored) {
+        // the files are complete as they are
+      }
+    }
     kernel.close();
     templateStore.close();
     if (replayBatch != null) {

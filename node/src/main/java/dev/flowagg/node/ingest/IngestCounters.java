@@ -34,6 +34,22 @@ public final class IngestCounters {
   /** When the oldest delta still in the table (not yet cut into a delivery) arrived; 0 when the table is empty. */
   public final AtomicLong tableOldestNanos = new AtomicLong();
 
+  /** How long the last delivery took to store, and the entries per second it stored (a moving average). */
+  public final AtomicLong lastDeliveryMillis = new AtomicLong();
+  private volatile double storedPerSecond;
+
+  /** Records a delivery of {@code entries} that took {@code millis} to store. */
+  public void delivered(long entries, long millis) {
+    lastDeliveryMillis.set(millis);
+    double rate = entries * 1000.0 / Math.max(1, millis);
+    storedPerSecond = storedPerSecond == 0 ? rate : 0.7 * storedPerSecond + 0.3 * rate;
+  }
+
+  /** Entries the recent deliveries stored per second while they ran. */
+  public double storedPerSecond() {
+    return storedPerSecond;
+  }
+
   /** How long the oldest delta not yet stored has waited, in milliseconds (0 when nothing waits). */
   public long lagMillis(long nowNanos) {
     long oldest = Long.MAX_VALUE;
@@ -48,6 +64,8 @@ public final class IngestCounters {
   public final AtomicLong pendingEntries = new AtomicLong();
   /** NetFlow templates this node's exporters defined (or withdrew) that it shared with the cluster. */
   public final AtomicLong templatesShared = new AtomicLong();
+  /** Failed writes or reads of the delivery log (the disk is full or failing). */
+  public final AtomicLong logErrors = new AtomicLong();
   /** Templates handed to the kernel from other nodes or from the database, without the exporter resending them. */
   public final AtomicLong templatesReplayed = new AtomicLong();
   /** Template copies written to the database, and failed reads or writes of it. */

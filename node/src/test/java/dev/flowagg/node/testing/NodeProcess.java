@@ -43,6 +43,8 @@ public final class NodeProcess implements AutoCloseable {
     env.put("FLOWAGG_CLUSTER_HOST", "127.0.0.1");
     env.put("FLOWAGG_CLUSTER_PORT", Integer.toString(freePort()));
     env.put("FLOWAGG_DATA_DIR", dataDir.toString());
+    // Not the default 2055, where another collector may listen; tests that send NetFlow set their own.
+    env.put("FLOWAGG_NETFLOW_PORT", Integer.toString(freeUdpPort()));
     // Tests write fixed hours, many long past: keep a century (the retention tests set their own).
     env.put("FLOWAGG_RETENTION_HOURLY", "36500d");
     env.put("FLOWAGG_RETENTION_DAILY", "36500d");
@@ -154,6 +156,14 @@ public final class NodeProcess implements AutoCloseable {
   public void close() {
     if (process != null && process.isAlive()) {
       kill();
+    }
+  }
+
+  public static int freeUdpPort() {
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 
