@@ -11,6 +11,8 @@ import dev.flowagg.node.http.FlowRoutes;
 import dev.flowagg.node.http.IngestRoutes;
 import dev.flowagg.node.http.MetricsRoutes;
 import dev.flowagg.node.http.RequestObserver;
+import dev.flowagg.node.http.TotalsRoutes;
+import dev.flowagg.node.query.TotalsEngine;
 import dev.flowagg.node.ingest.IngestStatus;
 import dev.flowagg.node.ingest.NetflowIngest;
 import dev.flowagg.node.metrics.ClusterCollector;
@@ -110,6 +112,11 @@ public final class Guardian {
           Route routes =
               RouteSafety.around(access.guard(new AllDirectives() {}.concat(
                   new FlowRoutes(writes, tables.database(), blocking, settings.maxRecordsPerRequest()).routes(),
+                  new TotalsRoutes(
+                          new TotalsEngine(tables.database(), settings.queryCacheBytes(), settings.retention(),
+                              InstantSource.system()),
+                          blocking, Materializer.matFromSystem(system))
+                      .routes(),
                   new FlowLogRoutes(writes, classification, settings.maxRecordsPerRequest()).routes(),
                   new IngestRoutes(ingest).routes(),
                   new ClusterRoutes(system, settings.requestTimeout()).routes(),

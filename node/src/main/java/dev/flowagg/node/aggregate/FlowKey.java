@@ -65,7 +65,8 @@ public record FlowKey(String srcApp, String destApp, String vpcId) {
     return (int) Long.remainderUnsigned(h ^ (h >>> 29), FlowSlice.SLICES);
   }
 
-  static int compareCodePoints(String a, String b) {
+  /** Compares by Unicode code points (the order of the UTF-8 bytes), not by UTF-16 units. */
+  public static int compareCodePoints(String a, String b) {
     int i = 0;
     int j = 0;
     while (i < a.length() && j < b.length()) {

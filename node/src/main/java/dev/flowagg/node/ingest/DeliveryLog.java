@@ -102,6 +102,8 @@ public final class DeliveryLog implements AutoCloseable {
     for (Map.Entry<Long, Path> e : segments.entrySet()) {
       if (e.getKey() <= lastCutSegment) {
         Files.deleteIfExists(e.getValue()); // covered by a cut that was written
+      } else if (Files.size(e.getValue()) == 0) {
+        Files.deleteIfExists(e.getValue());
       } else {
         replay.add(e.getValue());
       }

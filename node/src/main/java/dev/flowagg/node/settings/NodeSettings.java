@@ -24,6 +24,7 @@ public record NodeSettings(
     IngestSettings ingest,
     AggregateSettings aggregate,
     RetentionSettings retention,
+    long queryCacheBytes,
     SecuritySettings security,
     IdempotencySettings idempotency,
     ShutdownSettings shutdown) {
@@ -56,6 +57,7 @@ public record NodeSettings(
             f.getDuration("aggregate.reservation-timeout"),
             f.getDuration("aggregate.tuple-memory")),
         RetentionSettings.from(f.getConfig("retention")),
+        f.getBytes("query.cache-size"),
         SecuritySettings.from(f.getConfig("security")),
         IdempotencySettings.from(f.getConfig("idempotency")),
         ShutdownSettings.from(f.getConfig("shutdown")));

@@ -543,7 +543,7 @@ public final class FlowTables implements AutoCloseable {
   public void rollUpThrough(int slice, long lastDay, long seq) throws SQLException {
     while (true) {
       long rolledUp = rolledUpDay(slice);
-      if (rolledUp >= lastDay) {
+      if (rolledUp >= lastDay || rolledUp == Long.MIN_VALUE) {
         return;
       }
       long next = nextHourWritten(slice, (rolledUp + 1) * 24);
