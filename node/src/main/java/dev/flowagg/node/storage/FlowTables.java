@@ -673,7 +673,8 @@ public final class FlowTables implements AutoCloseable {
         update(c, "DELETE FROM flow_hour_change WHERE epoch_hour < ?", hourLimit);
       }
       update(c, "DELETE FROM flow_day_change WHERE epoch_day < ?", dayCutoff);
-      tuples = update(c, "DELETE FROM flow_tuple WHERE last_hour < ?", dayCutoff * 24);
+      // A tuple goes once none of its rows can remain: every hour of it deletable, and every day.
+      tuples = update(c, "DELETE FROM flow_tuple WHERE last_hour < ?", Math.min(dayCutoff * 24, hourLimit));
     }
     return new Swept(hourRows, dayRows, tuples);
   }

@@ -188,6 +188,30 @@ abstract class FlowSliceContract {
     assertThat(f.rows(yesterday + 5)).containsExactly(row(a, 100, 200));
   }
 
+  @Test
+  void theSweepDeletesHoursOnceRolledUpAndPastTheirRetentionThenDaysAndTuplesPastTheirs() throws Exception {
+    FlowKey a = tupleOf(SLICE, "a");
+    FlowKey b = tupleOf(SLICE, "b");
+    long old = f.hour() - 10 * 24;
+    f.write(SLICE, unique(), false, deltas(a, old, 1, 2, b, f.hour(), 3, 4));
+    f.slice(SLICE).tell(new FlowSlice.Maintain());
+    long day = Math.floorDiv(old, 24);
+    await().atMost(Duration.ofSeconds(20)).until(() -> dayTotal(a, day) == 1);
+
+    // 85 days later the old hour is 95 days old: past the 90 days of hourly totals, within the daily ones.
+    long later = f.nowMillis.get() + Duration.ofDays(85).toMillis();
+    RetentionSweep.sweep(f.tables, f.settings.retention(), later);
+    assertThat(f.rows(old)).isEmpty();
+    assertThat(f.rows(f.hour())).containsExactly(row(b, 3, 4));
+    assertThat(dayTotal(a, day)).isEqualTo(1);
+
+    // Past the 730 days of daily totals: the day goes too, and the tuple with it.
+    long muchLater = f.nowMillis.get() + Duration.ofDays(735).toMillis();
+    RetentionSweep.sweep(f.tables, f.settings.retention(), muchLater);
+    assertThat(dayTotal(a, day)).isEqualTo(-1);
+    assertThat(query(f.tables.database(), "SELECT count(*) FROM flow_tuple WHERE src_app = ?", a.srcApp())).isZero();
+  }
+
   static String row(FlowKey k, long tx, long rx) {
     return k.srcApp() + " " + k.destApp() + " " + k.vpcId() + " " + tx + " " + rx;
   }

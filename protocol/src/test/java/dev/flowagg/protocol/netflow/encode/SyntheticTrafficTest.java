@@ -19,7 +19,7 @@ class SyntheticTrafficTest {
   @Test
   void theSameSeedGivesTheSameFlowsAndAnotherSeedOthers() {
     assertThat(all(SHAPE)).isEqualTo(all(SHAPE));
-    assertThat(all(SHAPE)).isNotEqualTo(all(new TrafficShape(43, 10_000, 1000, 100, FIRST_HOUR, 4, 0.1, false)));
+    assertThat(all(SHAPE)).isNotEqualTo(all(new TrafficShape(43, 10_000, 1000, 100, FIRST_HOUR, 4, 0.1, false, 0)));
   }
 
   @Test
