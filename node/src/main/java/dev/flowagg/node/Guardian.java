@@ -30,8 +30,10 @@ import dev.flowagg.node.shutdown.GracefulStop;
 import dev.flowagg.node.http.security.HttpAccess;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.storage.DatabaseHealth;
 import dev.flowagg.node.storage.FlowTables;
 import dev.flowagg.node.templates.TemplateStore;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -86,6 +88,8 @@ public final class Guardian {
                   });
           joinCluster(system, settings);
 
+          DatabaseHealth health = new DatabaseHealth(tables.database(), Duration.ofSeconds(1), readiness::database);
+          system.getWhenTerminated().thenRun(health::close);
           FlowWriter writer = new FlowWriter(system, settings.requestTimeout());
           Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
           BatchWrites writes =
@@ -93,6 +97,7 @@ public final class Guardian {
                   writer,
                   new IdempotentRequests(system, settings.requestTimeout()),
                   settings,
+                  health,
                   Materializer.matFromSystem(system));
           IngestStatus ingest =
               NetflowIngest.start(

@@ -112,8 +112,8 @@ class NetflowDurabilityIT {
       // Every round trip to the database takes a few milliseconds more: the slices store far fewer tuple updates
       // per second than the stream brings.
       pg.delayEachChunk(Duration.ofMillis(4));
-      NetflowSender.Sent sent = NetflowSender.send(port, "--records", "1500000", "--rate", "150000", "--clients",
-          "4000", "--servers", "60", "--first-hour", "480200", "--seed", "5");
+      NetflowSender.Sent sent = NetflowSender.send(port, "--records", "1500000", "--rate", "150000", "--tuples",
+          "210000", "--first-hour", "480200", "--seed", "5");
       assertThat(sent.tuples()).isGreaterThanOrEqualTo(200_000);
       await().atMost(Duration.ofSeconds(30)).until(() -> received(node) == sent.datagrams());
       JsonNode listener = stats(node).path("listener");

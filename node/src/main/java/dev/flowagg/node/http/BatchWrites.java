@@ -5,6 +5,7 @@ import dev.flowagg.node.aggregate.WriteBatch;
 import dev.flowagg.node.idempotency.IdempotentRequests;
 import dev.flowagg.node.settings.NodeSettings;
 import dev.flowagg.node.settings.RetentionSettings;
+import dev.flowagg.node.storage.DatabaseHealth;
 import dev.flowagg.protocol.flow.FlowRecord;
 import dev.flowagg.protocol.flow.Problem;
 import java.util.ArrayList;
@@ -53,13 +54,16 @@ public final class BatchWrites {
   private final FlowWriter writer;
   private final IdempotentRequests idempotent;
   private final NodeSettings settings;
+  private final DatabaseHealth health;
   private final Materializer materializer;
 
   public BatchWrites(
-      FlowWriter writer, IdempotentRequests idempotent, NodeSettings settings, Materializer materializer) {
+      FlowWriter writer, IdempotentRequests idempotent, NodeSettings settings, DatabaseHealth health,
+      Materializer materializer) {
     this.writer = writer;
     this.idempotent = idempotent;
     this.settings = settings;
+    this.health = health;
     this.materializer = materializer;
   }
 
@@ -80,6 +84,14 @@ public final class BatchWrites {
     if (key != null && IdempotentRequests.problemOf(key) != null) {
       request.discardEntityBytes(materializer);
       return done(JsonBodies.error(StatusCodes.BAD_REQUEST, IdempotentRequests.problemOf(key)));
+    }
+    String down = health.problem();
+    if (down != null) {
+      request.discardEntityBytes(materializer);
+      return done(JsonBodies.error(
+          StatusCodes.SERVICE_UNAVAILABLE,
+          "the database does not take writes now (" + down + "); nothing was applied: retry the request",
+          RawHeader.create("Retry-After", "1")));
     }
     OptionalLong declared = request.entity().getContentLengthOption();
     if (declared.isPresent() && declared.getAsLong() > settings.maxBodyBytes()) {
@@ -109,8 +121,12 @@ public final class BatchWrites {
    * takes longer than the request timeout.
    */
   public CompletionStage<HttpResponse> withinDeadline(CompletionStage<HttpResponse> answer) {
+    // Should the database stop taking writes meanwhile, the request is answered at once rather than at its deadline.
+    CompletableFuture<HttpResponse> lost = health.whenLost().thenApply(problem -> unavailable(
+        "the database stopped taking writes during the request (" + problem + ")"));
     return answer
         .toCompletableFuture()
+        .applyToEither(lost, r -> r)
         .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(this::failureResponse);
   }
@@ -187,7 +203,9 @@ public final class BatchWrites {
     return unavailable(
         cause instanceof TimeoutException
             ? "the aggregator did not answer within " + settings.requestTimeout().toMillis() + " ms"
-            : "the aggregator did not answer (" + cause.getClass().getSimpleName() + ")");
+            : cause instanceof FlowWriter.SliceFailed f
+                ? "the write could not be stored (" + f.getMessage() + ")"
+                : "the aggregator did not answer (" + cause.getClass().getSimpleName() + ")");
   }
 
   /**
@@ -197,7 +215,8 @@ public final class BatchWrites {
   public static HttpResponse unavailable(String why) {
     return JsonBodies.error(
         StatusCodes.SERVICE_UNAVAILABLE,
-        why + "; the request may or may not have been applied: retry it (with the same Idempotency-Key to apply it once)",
+        why + "; the request may or may not have been applied, in whole or in part: retry it with the same "
+            + "Idempotency-Key to apply it exactly once",
         RawHeader.create("Retry-After", "1"));
   }
 

@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(connections);
     config.setMinimumIdle(1);
     // A request waiting for a connection fails after this instead of hanging: the callers retry.
-    config.setConnectionTimeout(5_000);
+    config.setConnectionTimeout(2_000);
     // The pool must not refuse to start when the database is down; connections are made when needed.
     config.setInitializationFailTimeout(-1);
     if (settings.kind() == DatabaseSettings.Kind.POSTGRESQL) {
