@@ -31,6 +31,7 @@ public final class DatabaseHealth implements AutoCloseable {
   private volatile String problem;
   private volatile CompletableFuture<String> lost = new CompletableFuture<>();
   private long downSince;
+  private int failures;
 
   /** Probes every {@code interval}; {@code onChange} hears the problem (null once the database is back). */
   public DatabaseHealth(Database db, Duration interval, Consumer<String> onChange) {
@@ -60,8 +61,10 @@ public final class DatabaseHealth implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       found = describe(e);
     }
+    // Two failed probes in a row, so that one slow answer under load does not turn the node away.
+    failures = found == null ? 0 : failures + 1;
     String before = problem;
-    if (found != null && before == null) {
+    if (found != null && before == null && failures >= 2) {
       downSince = System.nanoTime();
       problem = found;
       log.warn("the database does not take writes: {}; requests are refused with 503 until it does", found);
@@ -72,7 +75,7 @@ public final class DatabaseHealth implements AutoCloseable {
       lost = new CompletableFuture<>();
       log.info("the database takes writes again (after {} s)", (System.nanoTime() - downSince) / 1_000_000_000);
       onChange.accept(null);
-    } else if (found != null) {
+    } else if (found != null && before != null) {
       problem = found;
     }
   }
