@@ -116,11 +116,12 @@ public final class Guardian {
           // Around the access guard: no answer, its refusals included, is ever Pekko's plain text.
           Route routes =
               RouteSafety.around(access.guard(new AllDirectives() {}.concat(
-                  new FlowRoutes(writes, tables.database(), blocking, settings.maxRecordsPerRequest()).routes(),
+                  new FlowRoutes(writes, tables.database(), health, blocking, settings.maxRecordsPerRequest())
+                      .routes(),
                   new TotalsRoutes(
                           new TotalsEngine(tables.database(), settings.queryCacheBytes(), settings.retention(),
                               InstantSource.system()),
-                          blocking, Materializer.matFromSystem(system))
+                          health, blocking, Materializer.matFromSystem(system))
                       .routes(),
                   new FlowLogRoutes(writes, classification, settings.maxRecordsPerRequest()).routes(),
                   new IngestRoutes(ingest).routes(),

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import dev.flowagg.node.sharding.PatientAsk;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -114,41 +115,12 @@ public final class FlowWriter {
         .thenApply(v -> asks.stream().map(CompletableFuture::join).toList());
   }
 
-  /**
-   * Asks a slice, and asks again while the answer does not come and the deadline allows: when a node dies, its
-   * slices answer from another node a few seconds later, within the same request. Every request to a slice is
-   * idempotent under its write id, so a repeat is harmless.
-   */
   private CompletableFuture<FlowSlice.WriteReply> askUntil(
       int slice,
       org.apache.pekko.japi.function.Function<ActorRef<FlowSlice.WriteReply>, FlowSlice.Command> request,
       long deadlineNanos) {
-    long remaining = deadlineNanos - System.nanoTime();
-    Duration attempt = Duration.ofNanos(Math.max(1, Math.min(ATTEMPT.toNanos(), remaining)));
-    return FlowSlice.ref(sharding, slice)
-        .ask(request, attempt)
-        .toCompletableFuture()
-        .handle(
-            (reply, failure) -> {
-              if (failure == null) {
-                return CompletableFuture.completedFuture(reply);
-              }
-              if (deadlineNanos - System.nanoTime() <= RETRY_PAUSE.toNanos()) {
-                return CompletableFuture.<FlowSlice.WriteReply>failedFuture(failure);
-              }
-              return CompletableFuture.supplyAsync(
-                      () -> askUntil(slice, request, deadlineNanos),
-                      CompletableFuture.delayedExecutor(
-                          RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS, system.executionContext()))
-                  .thenCompose(f -> f);
-            })
-        .thenCompose(f -> f);
+    return PatientAsk.ask(FlowSlice.ref(sharding, slice), request, deadlineNanos, system.executionContext());
   }
-
-  /** How long one attempt waits for a slice before asking again (within the request's deadline). */
-  private static final Duration ATTEMPT = Duration.ofSeconds(3);
-
-  private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
   // ---- NetFlow deliveries ------------------------------------------------------------------------------------------
 

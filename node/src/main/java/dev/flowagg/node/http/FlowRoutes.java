@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.flowagg.node.query.HourRows;
 import dev.flowagg.node.storage.Database;
+import dev.flowagg.node.storage.DatabaseHealth;
 import dev.flowagg.protocol.flow.FlowRecordParser;
 import dev.flowagg.protocol.flow.ParseOutcome;
 import java.io.ByteArrayOutputStream;
@@ -39,12 +40,15 @@ public final class FlowRoutes extends AllDirectives {
 
   private final BatchWrites writes;
   private final Database db;
+  private final DatabaseHealth health;
   private final Executor blocking;
   private final FlowRecordParser parser;
 
-  public FlowRoutes(BatchWrites writes, Database db, Executor blocking, int maxRecordsPerRequest) {
+  public FlowRoutes(
+      BatchWrites writes, Database db, DatabaseHealth health, Executor blocking, int maxRecordsPerRequest) {
     this.writes = writes;
     this.db = db;
+    this.health = health;
     this.blocking = blocking;
     this.parser = new FlowRecordParser(maxRecordsPerRequest);
   }
@@ -89,14 +93,22 @@ public final class FlowRoutes extends AllDirectives {
               StatusCodes.BAD_REQUEST,
               "query parameter 'hour' must be a non-negative integer, not '" + hours.getFirst() + "'"));
     }
+    String down = health.problem();
+    if (down != null) {
+      return done(unreadable(down));
+    }
     return CompletableFuture.supplyAsync(() -> open(hour), blocking)
         .thenApply(rows -> HttpResponse.create()
             .withStatus(StatusCodes.OK)
             .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, stream(rows, hour))))
-        .exceptionally(failure -> JsonBodies.error(
-            StatusCodes.SERVICE_UNAVAILABLE,
-            "the database did not answer (" + rootMessage(failure) + "); nothing was read: retry the request",
-            RawHeader.create("Retry-After", "1")));
+        .exceptionally(failure -> unreadable(rootMessage(failure)));
+  }
+
+  /** The 503 of a read the database could not answer: nothing happened, a retry is safe. */
+  static HttpResponse unreadable(String why) {
+    return JsonBodies.error(
+        StatusCodes.SERVICE_UNAVAILABLE, "the database is unavailable (" + why + "); nothing was read: retry the request",
+        RawHeader.create("Retry-After", "1"));
   }
 
   private HourRows open(long hour) {

@@ -7,6 +7,7 @@ import dev.flowagg.node.query.TotalsEngine;
 import dev.flowagg.node.query.TotalsQuery;
 import dev.flowagg.node.query.TotalsQuery.Bucket;
 import dev.flowagg.node.query.TotalsQuery.Dimension;
+import dev.flowagg.node.storage.DatabaseHealth;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -48,11 +49,13 @@ public final class TotalsRoutes extends AllDirectives {
   private static final int HEAD_BYTES = 64 * 1024;
 
   private final TotalsEngine engine;
+  private final DatabaseHealth health;
   private final Executor blocking;
   private final Materializer materializer;
 
-  public TotalsRoutes(TotalsEngine engine, Executor blocking, Materializer materializer) {
+  public TotalsRoutes(TotalsEngine engine, DatabaseHealth health, Executor blocking, Materializer materializer) {
     this.engine = engine;
+    this.health = health;
     this.blocking = blocking;
     this.materializer = materializer;
   }
@@ -74,6 +77,10 @@ public final class TotalsRoutes extends AllDirectives {
             JsonBodies.error(StatusCodes.BAD_REQUEST, "invalid query", invalid.problems()));
       }
       case TotalsQuery.Valid valid -> q = valid.query();
+    }
+    String down = health.problem();
+    if (down != null) {
+      return CompletableFuture.completedFuture(FlowRoutes.unreadable(down));
     }
     try {
       engine.checkRetention(q);
@@ -115,9 +122,7 @@ public final class TotalsRoutes extends AllDirectives {
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return JsonBodies.error(StatusCodes.SERVICE_UNAVAILABLE,
-        "the database did not answer (" + root.getMessage() + "); nothing was read: retry the request",
-        RawHeader.create("Retry-After", "1"));
+    return FlowRoutes.unreadable(root.getMessage());
   }
 
   /** Runs the query and writes its rows in the query's format; on the blocking dispatcher. */

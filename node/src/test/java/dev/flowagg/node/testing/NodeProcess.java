@@ -87,6 +87,29 @@ public final class NodeProcess implements AutoCloseable {
     return this;
   }
 
+  /** SIGSTOP: the process stalls (a long GC pause, a frozen VM) until {@link #continueProcess()}. */
+  public void stopProcess() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #stopProcess()}. */
+  public void continueProcess() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no flush, nothing graceful. */
   public void kill() {
     process.destroyForcibly();
