@@ -118,6 +118,10 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private long logErrorsReported;
   private long nextDelivery;
   private Delivery inFlight;
+  /** Datagrams per exporter since the last cut, for the fair share under pressure. */
+  private final Map<IpAddress, long[]> sentSinceCut = new HashMap<>();
+  private static final int MAX_EXPORTERS_TRACKED = 4096;
+  private static final long SHARE_SLACK = 64;
   private long lastCutNanos = System.nanoTime();
   /** When the table's oldest undelivered delta arrived (0 while the table is empty). */
   private long tableOldestNanos;
@@ -169,8 +173,11 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     DatagramBatch batch = r.batch();
     try {
       if (kernel.pendingEntries() >= settings.maxPendingEntries()) {
-        counters.datagramsDroppedPendingFull.addAndGet(batch.count());
+        for (int i = 0; i < batch.count(); i++) {
+          counters.droppedPendingFull.count(batch.exporter(i));
+        }
       } else {
+        shareOut(batch);
         if (tableOldestNanos == 0) {
           tableOldestNanos = System.nanoTime();
           counters.tableOldestNanos.set(tableOldestNanos);
@@ -194,6 +201,50 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     }
     counters.pendingEntries.set(kernel.pendingEntries());
     return this;
+  }
+
+  /**
+   * Under pressure (the table more than half full), drops the datagrams of an exporter that sent more than twice as
+   * much since the last cut as the busiest other exporter (plus some slack): a flood, or a stream of junk tuples, from
+   * one exporter does not take the others' room. Exporters sending alike are never told apart; a lone exporter only
+   * meets the table's bound. Counts what each exporter sends.
+   */
+  private void shareOut(DatagramBatch batch) {
+    boolean pressure = kernel.pendingEntries() >= settings.maxPendingEntries() / 2 && sentSinceCut.size() >= 2;
+    IpAddress busiest = null;
+    long first = 0;
+    long second = 0;
+    if (pressure) {
+      for (Map.Entry<IpAddress, long[]> e : sentSinceCut.entrySet()) {
+        long n = e.getValue()[0];
+        if (n > first) {
+          second = first;
+          first = n;
+          busiest = e.getKey();
+        } else if (n > second) {
+          second = n;
+        }
+      }
+    }
+    for (int i = batch.count() - 1; i >= 0; i--) {
+      IpAddress exporter = batch.exporter(i);
+      long[] sent = sentSinceCut.get(exporter);
+      if (sent == null && sentSinceCut.size() < MAX_EXPORTERS_TRACKED) {
+        sent = new long[1];
+        sentSinceCut.put(exporter, sent);
+      }
+      if (pressure && sent != null) {
+        long others = exporter.equals(busiest) ? second : first;
+        if (sent[0] > 2 * others + SHARE_SLACK) {
+          batch.remove(i);
+          counters.droppedOverShare.count(exporter);
+          continue;
+        }
+      }
+      if (sent != null) {
+        sent[0]++;
+      }
+    }
   }
 
   /**
@@ -339,6 +390,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     });
     counters.pendingEntries.set(0);
     counters.entriesOutsideRetention.addAndGet(outside[0]);
+    sentSinceCut.clear();
     long oldest = tableOldestNanos;
     tableOldestNanos = 0;
     counters.tableOldestNanos.set(0);

@@ -8,8 +8,13 @@ public final class IngestCounters {
   public final AtomicLong datagramsReceived = new AtomicLong();
   /** Datagrams dropped because every receive batch was busy (the decoder thread starved of CPU). */
   public final AtomicLong datagramsDroppedBusy = new AtomicLong();
-  /** Datagrams dropped because max-pending-entries (tuple, hour) entries were waiting to be stored. */
-  public final AtomicLong datagramsDroppedPendingFull = new AtomicLong();
+  /** Datagrams dropped because max-pending-entries (tuple, hour) entries were waiting to be stored, per exporter. */
+  public final DroppedSources droppedPendingFull = new DroppedSources();
+  /**
+   * Datagrams dropped while the table was more than half full because their exporter had sent more than twice its
+   * fair share since the last delivery, per exporter: one flooding exporter cannot take the others' room.
+   */
+  public final DroppedSources droppedOverShare = new DroppedSources();
   /** Datagrams dropped because they were longer than a receive slot (native batched receive only). */
   public final AtomicLong datagramsDroppedOversize = new AtomicLong();
   /** Datagrams dropped because their exporter is outside FLOWAGG_NETFLOW_ALLOW, per source. */

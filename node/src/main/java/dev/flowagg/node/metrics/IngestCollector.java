@@ -29,7 +29,8 @@ public final class IngestCollector implements MultiCollector {
         .add(c.datagramsReceived.get()).counter());
     out.add(family("flowagg_ingest_dropped_datagrams", "Datagrams dropped by the node, by reason", "reason")
         .add(c.datagramsDroppedBusy.get(), "busy")
-        .add(c.datagramsDroppedPendingFull.get(), "pending_full")
+        .add(c.droppedPendingFull.total(), "pending_full")
+        .add(c.droppedOverShare.total(), "over_share")
         .add(c.datagramsDroppedOversize.get(), "oversize").counter());
     out.add(family("flowagg_ingest_receive_errors", "Errors reading the NetFlow socket")
         .add(c.receiveErrors.get()).counter());
@@ -52,6 +53,14 @@ public final class IngestCollector implements MultiCollector {
         .add(c.entriesOutsideRetention.get()).counter());
     out.add(family("flowagg_ingest_log_errors", "Failed writes or reads of the NetFlow delivery log")
         .add(c.logErrors.get()).counter());
+    ScrapedFamily byExporter = family("flowagg_ingest_exporter_dropped_datagrams",
+        "Datagrams dropped for the table's bound (pending_full) or an exporter's fair share (over_share), by exporter",
+        "exporter", "reason");
+    c.droppedPendingFull.bySource().forEach(
+        d -> byExporter.add(d.datagrams(), exporters.of(d.source().toString()), "pending_full"));
+    c.droppedOverShare.bySource().forEach(
+        d -> byExporter.add(d.datagrams(), exporters.of(d.source().toString()), "over_share"));
+    out.add(byExporter.counter());
     decoderMetrics(out);
     KernelTimings timings = status.timings().get();
     if (timings != null) {
