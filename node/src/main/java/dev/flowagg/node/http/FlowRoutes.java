@@ -68,28 +68,18 @@ public final class FlowRoutes extends AllDirectives {
                   ? "query parameter 'hour' is required: GET /flows?hour=N"
                   : "query parameter 'hour' must be given once"));
     }
-    long hour = parseHour(hours.getFirst());
+    // Written as in a POST body: decimal digits without sign or leading zeros.
+    long hour = FlowRecordParser.parseCount(hours.getFirst());
     if (hour < 0) {
       return done(
           JsonBodies.error(
               StatusCodes.BAD_REQUEST,
-              "query parameter 'hour' must be a non-negative integer, not '" + hours.getFirst() + "'"));
+              "query parameter 'hour' must be a non-negative integer without sign or leading zeros, not '"
+                  + hours.getFirst() + "'"));
     }
     return writes.withinDeadline(
         reader
             .readHour(hour)
             .thenApply(totals -> JsonBodies.json(StatusCodes.OK, totals.stream().map(FlowRow::of).toList())));
-  }
-
-  /** The hour, or -1 when the text is not a non-negative integer that fits in 63 bits. */
-  static long parseHour(String text) {
-    if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 }
