@@ -71,7 +71,7 @@ public final class HttpServerProtocol {
       return response;
     }
 
-    static HttpResponse answer(int status, String summary, String detail) {
+    private static HttpResponse answer(int status, String summary, String detail) {
       if (summary.equals("Unsupported HTTP method")) {
         return JsonBodies.error(
             StatusCodes.BAD_REQUEST,
