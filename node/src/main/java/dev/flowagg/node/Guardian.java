@@ -20,6 +20,7 @@ import dev.flowagg.node.metrics.IngestCollector;
 import dev.flowagg.node.metrics.NodeMetrics;
 import dev.flowagg.node.metrics.UdpDropsCollector;
 import dev.flowagg.node.http.HealthRoutes;
+import dev.flowagg.node.http.HttpServerProtocol;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.http.RouteFallbacks;
 import dev.flowagg.node.http.RouteSafety;
@@ -131,7 +132,10 @@ public final class Guardian {
                   RouteFallbacks.notFound())), readiness);
           // Every answer, refusals included, is counted and written to the access log.
           access
-              .serve(Http.get(system).newServerAt(settings.httpHost(), settings.httpPort()))
+              .serve(
+                  Http.get(system)
+                      .newServerAt(settings.httpHost(), settings.httpPort())
+                      .adaptSettings(HttpServerProtocol::adapt))
               .bind(new RequestObserver(metrics.http(), settings.ingest().logInterval()).observe(routes))
               .whenComplete(
                   (b, failure) -> {

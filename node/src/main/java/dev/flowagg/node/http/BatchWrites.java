@@ -8,6 +8,7 @@ import dev.flowagg.node.settings.RetentionSettings;
 import dev.flowagg.node.storage.DatabaseHealth;
 import dev.flowagg.protocol.flow.FlowRecord;
 import dev.flowagg.protocol.flow.Problem;
+import dev.flowagg.protocol.text.StrictUtf8;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,13 +20,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.StreamLimitReachedException;
@@ -68,17 +72,18 @@ public final class BatchWrites {
   }
 
   /**
-   * Reads the body of a request that must have {@code mediaType}, and stores what {@code prepare} makes of it; the
-   * answer comes within the request timeout.
+   * Reads the body of a request that must have {@code mediaType} (in UTF-8, the only charset taken), and stores what
+   * {@code prepare} makes of it; the answer comes within the request timeout.
    */
   public CompletionStage<HttpResponse> withBody(
       HttpRequest request, MediaType mediaType, Function<byte[], Prepared> prepare) {
-    if (!request.entity().getContentType().mediaType().equals(mediaType)) {
+    ContentType contentType = request.entity().getContentType();
+    if (!contentType.mediaType().equals(mediaType) || !isUtf8(contentType)) {
       request.discardEntityBytes(materializer);
       return done(
           JsonBodies.error(
               StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-              "Content-Type must be " + mediaType + ", not " + request.entity().getContentType()));
+              "Content-Type must be " + mediaType + " (charset UTF-8 or none), not " + contentType));
     }
     String key = request.getHeader(IdempotentRequests.HEADER).map(HttpHeader::value).orElse(null);
     if (key != null && IdempotentRequests.problemOf(key) != null) {
@@ -99,36 +104,69 @@ public final class BatchWrites {
       return done(bodyTooLarge());
     }
     String path = request.getUri().path();
-    return withinDeadline(
-        readBody(request)
-            .thenCompose(
-                bytes -> {
-                  byte[] body = bytes.toArray();
-                  return switch (prepare.apply(body)) {
-                    case Answer a -> done(a.response());
-                    case Records r when key == null -> write(UUID.randomUUID().toString(), r.records(), r.extra());
-                    case Records r ->
-                        idempotent.run(
-                            key,
-                            IdempotentRequests.fingerprint(path, mediaType.toString(), body),
-                            writeId -> write(writeId, r.records(), r.extra()));
-                  };
-                }));
-  }
-
-  /**
-   * One deadline for the whole request (body, key, entities, journal): its answer, or a JSON 503 when it fails or
-   * takes longer than the request timeout.
-   */
-  public CompletionStage<HttpResponse> withinDeadline(CompletionStage<HttpResponse> answer) {
+    AtomicLong received = new AtomicLong();
+    CompletableFuture<ByteString> body = readBody(request, received).toCompletableFuture();
+    CompletionStage<HttpResponse> answer =
+        body.thenCompose(
+            bytes -> {
+              byte[] data = bytes.toArray();
+              String notUtf8 = StrictUtf8.problemOf(data);
+              if (notUtf8 != null) {
+                return done(JsonBodies.error(StatusCodes.BAD_REQUEST, "the body is not valid UTF-8: " + notUtf8));
+              }
+              return switch (prepare.apply(data)) {
+                case Answer a -> done(a.response());
+                case Records r when key == null -> write(UUID.randomUUID().toString(), r.records(), r.extra());
+                case Records r ->
+                    idempotent.run(
+                        key,
+                        IdempotentRequests.fingerprint(path, mediaType.toString(), data),
+                        writeId -> write(writeId, r.records(), r.extra()));
+              };
+            });
+    // Until the whole body is in, nothing has been applied: a failure then is the body's (400 or 413), never a 503.
     // Should the database stop taking writes meanwhile, the request is answered at once rather than at its deadline.
-    CompletableFuture<HttpResponse> lost = health.whenLost().thenApply(problem -> unavailable(
-        "the database stopped taking writes during the request (" + problem + ")"));
     return answer
         .toCompletableFuture()
-        .applyToEither(lost, r -> r)
+        .applyToEither(lostDatabase(), r -> r)
         .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(this::failureResponse);
+        .exceptionally(
+            failure ->
+                body.isDone() && !body.isCompletedExceptionally()
+                    ? failureResponse(failure)
+                    : bodyFailure(failure, received.get(), declared));
+  }
+
+  /** Only UTF-8 is read; a body that names no charset is taken as UTF-8 too (RFC 8259 §8.1 for JSON). */
+  private static boolean isUtf8(ContentType contentType) {
+    return contentType
+        .getCharsetOption()
+        .map(c -> c.value().equalsIgnoreCase("UTF-8") || c.value().equalsIgnoreCase("UTF8"))
+        .orElse(true);
+  }
+
+  /** The answer to a body that did not arrive whole: too large, malformed (bad chunks, cut short), or too slow. */
+  private HttpResponse bodyFailure(Throwable failure, long received, OptionalLong declared) {
+    String got = declared.isPresent()
+        ? received + " of the " + declared.getAsLong() + " bytes its Content-Length announced"
+        : received + " bytes";
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof StreamLimitReachedException || t instanceof EntityStreamSizeException) {
+        return bodyTooLarge();
+      }
+      if (t instanceof EntityStreamException e) {
+        String summary = e.info().summary();
+        return JsonBodies.error(
+            StatusCodes.BAD_REQUEST,
+            summary.startsWith("Entity stream truncation")
+                ? "the request body ended after " + got + ": the client closed the connection; nothing was applied"
+                : "the request body is malformed (" + summary + ") after " + got + "; nothing was applied");
+      }
+    }
+    return JsonBodies.error(
+        StatusCodes.BAD_REQUEST,
+        "the request body did not arrive in full within " + settings.requestTimeout().toMillis() + " ms (" + got
+            + " came); nothing was applied");
   }
 
   private CompletionStage<HttpResponse> write(String writeId, List<FlowRecord> records, Map<String, Object> extra) {
@@ -157,6 +195,12 @@ public final class BatchWrites {
                       })
               .exceptionally(this::failureResponse);
     };
+  }
+
+  /** The 503 a request gets when the database stops taking writes while it is under way. */
+  private CompletableFuture<HttpResponse> lostDatabase() {
+    return health.whenLost().thenApply(problem -> unavailable(
+        "the database stopped taking writes during the request (" + problem + ")"));
   }
 
   /** Records whose hour is before the hourly retention or too far ahead of this node's clock (at most 20 named). */
@@ -194,11 +238,6 @@ public final class BatchWrites {
   /** Maps a failed stage to a response; a write that may be unfinished is never reported as done. */
   public HttpResponse failureResponse(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof StreamLimitReachedException || t instanceof EntityStreamSizeException) {
-        return bodyTooLarge();
-      }
-    }
     log.warn("request failed: {}", cause.toString());
     return unavailable(
         cause instanceof TimeoutException
@@ -220,12 +259,20 @@ public final class BatchWrites {
         RawHeader.create("Retry-After", "1"));
   }
 
-  /** The whole body, failing with {@link StreamLimitReachedException} as soon as it passes the limit. */
-  private CompletionStage<ByteString> readBody(HttpRequest request) {
+  /**
+   * The whole body, failing with {@link StreamLimitReachedException} as soon as it passes the limit; {@code received}
+   * counts the bytes as they come.
+   */
+  private CompletionStage<ByteString> readBody(HttpRequest request, AtomicLong received) {
     return request
         .entity()
         .withoutSizeLimit()
         .getDataBytes()
+        .map(
+            chunk -> {
+              received.addAndGet(chunk.size());
+              return chunk;
+            })
         .limitWeighted(settings.maxBodyBytes(), chunk -> (long) chunk.size())
         .completionTimeout(settings.requestTimeout())
         .runFold(ByteString.emptyByteString(), ByteString::concat, materializer);

@@ -64,7 +64,7 @@ public final class FlowRoutes extends AllDirectives {
                             request ->
                                 completeWithFuture(
                                     writes.withBody(request, MediaTypes.APPLICATION_JSON, this::applyBody)))),
-                get(() -> parameterList("hour", hours -> completeWithFuture(getFlows(hours)))),
+                get(() -> parameterMultiMap(params -> completeWithFuture(getFlows(params)))),
                 RouteFallbacks.methodNotAllowed("GET, POST")));
   }
 
@@ -77,7 +77,13 @@ public final class FlowRoutes extends AllDirectives {
     };
   }
 
-  private CompletionStage<HttpResponse> getFlows(List<String> hours) {
+  private CompletionStage<HttpResponse> getFlows(Map<String, List<String>> params) {
+    List<String> unknown = params.keySet().stream().filter(p -> !p.equals("hour")).sorted().toList();
+    if (!unknown.isEmpty()) {
+      return done(JsonBodies.error(StatusCodes.BAD_REQUEST, "unknown query parameter " + String.join(", ", unknown)
+          + ": GET /flows takes only hour; GET /totals takes ranges, filters, groups and formats"));
+    }
+    List<String> hours = params.getOrDefault("hour", List.of());
     if (hours.size() != 1) {
       return done(
           JsonBodies.error(
@@ -86,12 +92,14 @@ public final class FlowRoutes extends AllDirectives {
                   ? "query parameter 'hour' is required: GET /flows?hour=N"
                   : "query parameter 'hour' must be given once"));
     }
-    long hour = parseHour(hours.getFirst());
+    // Written as in a POST body: decimal digits without sign or leading zeros.
+    long hour = FlowRecordParser.parseCount(hours.getFirst());
     if (hour < 0) {
       return done(
           JsonBodies.error(
               StatusCodes.BAD_REQUEST,
-              "query parameter 'hour' must be a non-negative integer, not '" + hours.getFirst() + "'"));
+              "query parameter 'hour' must be a non-negative integer without sign or leading zeros, not '"
+                  + hours.getFirst() + "'"));
     }
     String down = health.problem();
     if (down != null) {
@@ -167,17 +175,5 @@ public final class FlowRoutes extends AllDirectives {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-  }
-
-  /** The hour, or -1 when the text is not a non-negative integer that fits in 63 bits. */
-  static long parseHour(String text) {
-    if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 }
