@@ -207,6 +207,13 @@ class FlowRoutesTest {
   }
 
   @Test
+  void aParameterGetFlowsDoesNotTakeIs400RatherThanIgnored() {
+    HttpResponse<String> r = http.get("/flows?hour=91&src_app=foo&format=csv");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("format, src_app").contains("GET /totals");
+  }
+
+  @Test
   void anHourWithLeadingZerosIsRefusedInAPostAsInAGet() {
     HttpResponse<String> zeros = http.postJson("/flows", record("zeros", 1, 1, 808).replace("808", "00808"));
     HttpResponse<String> minusZero = http.postJson("/flows", record("zeros", 1, 1, 808).replace("808", "-0"));
