@@ -87,8 +87,9 @@ final class ReadTables {
         s.setLong(2, lo);
         s.setLong(3, hi);
       } else {
-        s.setLong(1, (bucket << FlowTables.TUPLE_BITS) | lo);
-        s.setLong(2, (bucket << FlowTables.TUPLE_BITS) | hi);
+        // Added, not or-ed: hi is 1 << TUPLE_BITS when the last slice is read, the bucket's own lowest bit.
+        s.setLong(1, (bucket << FlowTables.TUPLE_BITS) + lo);
+        s.setLong(2, (bucket << FlowTables.TUPLE_BITS) + hi);
       }
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {

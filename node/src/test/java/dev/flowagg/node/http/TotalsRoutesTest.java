@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowagg.node.aggregate.FlowKey;
+import dev.flowagg.node.aggregate.FlowSlice;
 import dev.flowagg.node.testing.HttpApi;
 import dev.flowagg.node.testing.InProcessNode;
 import java.net.URI;
@@ -219,6 +221,20 @@ class TotalsRoutesTest {
     }
     assertThat(http.send(HttpRequest.newBuilder(URI.create(http.base() + "/totals?from=1")).DELETE()).statusCode())
         .isEqualTo(405);
+  }
+
+  @Test
+  void theLastSliceIsReadInOddHoursToo() throws Exception {
+    // H2 keys a row by hour and tuple number; the bound past slice 63 touches the hour's lowest bit.
+    String src = "last-slice-0";
+    for (int i = 1; new FlowKey(src, "db", "vpc-63").slice() != FlowSlice.SLICES - 1; i++) {
+      src = "last-slice-" + i;
+    }
+    long oddHour = DAY1 + 24 * 20 + 1;
+    assertThat(http.postJson("/flows", "[" + record(src, "db", "vpc-63", 63, 6, oddHour) + "]").statusCode())
+        .isEqualTo(200);
+    assertThat(rows(totals("from=" + oddHour + "&to=" + (oddHour + 1) + "&vpc_id=vpc-63")))
+        .containsExactly("{\"src_app\":\"" + src + "\",\"dest_app\":\"db\",\"vpc_id\":\"vpc-63\",\"bytes_tx\":63,\"bytes_rx\":6}");
   }
 
   @Test
