@@ -80,8 +80,9 @@ public final class FlowTables implements AutoCloseable {
     return (int) (tupleId >>> 32);
   }
 
+  /** H2's packed row key; added, not or-ed, so that a range's end (the next slice past the last) stays right. */
   static long key(long bucket, long tupleId) {
-    return (bucket << TUPLE_BITS) | tupleId;
+    return (bucket << TUPLE_BITS) + tupleId;
   }
 
   // ---- slices -------------------------------------------------------------------------------------------------
