@@ -758,12 +758,10 @@ public final class FlowTables implements AutoCloseable {
     return rows;
   }
 
+  /** A PostgreSQL bigint[] of the first {@code n} values, sent as it is (the driver takes primitive arrays). */
   private static Array longs(Connection c, long[] values, int n) throws SQLException {
-    Long[] boxed = new Long[n];
-    for (int i = 0; i < n; i++) {
-      boxed[i] = values[i];
-    }
-    return c.createArrayOf("bigint", boxed);
+    long[] exact = n == values.length ? values : java.util.Arrays.copyOf(values, n);
+    return c.unwrap(org.postgresql.PGConnection.class).createArrayOf("int8", exact);
   }
 
   static long saturatingAdd(long a, long b) {
