@@ -103,8 +103,8 @@ public final class SendCommand implements Callable<Integer> {
   private int clients;
 
   @Option(names = "--tuples", defaultValue = "0", paramLabel = "N",
-      description = {"Exactly N distinct (client, server) pairs, taken in turn (hosts are added as needed), instead",
-          "of random clients and popular servers: a known cardinality for load tests (default: off)."})
+      description = {"Exactly N distinct IPv4 (client, server) pairs, taken in turn (clients are added as needed),",
+          "instead of random clients and popular servers: a known cardinality for load tests (default: off)."})
   private int tuples;
 
   @Option(names = "--servers", defaultValue = "100", paramLabel = "S",

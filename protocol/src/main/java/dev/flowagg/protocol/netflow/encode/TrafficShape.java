@@ -57,11 +57,10 @@ public record TrafficShape(
     return new TrafficShape(seed, records, clients, servers, firstHour, hours, share, biflow, pairs);
   }
 
-  /** Exactly {@code pairs} tuples, taken in turn; hosts are added as needed (10 servers per 1000 clients or more). */
+  /** Exactly {@code pairs} IPv4 tuples, taken in turn; clients are added as needed. */
   public TrafficShape withPairs(int pairs) {
-    int s = Math.max(servers, Math.min(MAX_SERVERS, 10));
-    int c = Math.max(clients, (int) Math.min(MAX_CLIENTS, (pairs + s - 1L) / s));
-    return new TrafficShape(seed, records, c, s, firstHour, hours, ipv6Share, biflow, pairs);
+    int c = Math.max(clients, (int) Math.min(MAX_CLIENTS, (pairs + servers - 1L) / servers));
+    return new TrafficShape(seed, records, c, servers, firstHour, hours, 0, biflow, pairs);
   }
 
   public TrafficShape withBiflow(boolean biflow) {

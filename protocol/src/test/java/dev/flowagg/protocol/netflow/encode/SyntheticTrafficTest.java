@@ -23,6 +23,17 @@ class SyntheticTrafficTest {
   }
 
   @Test
+  void pairsModeGoesRoundExactlyThatManyDistinctClientServerPairs() {
+    TrafficShape shape = TrafficShape.of(7, 600_000, FIRST_HOUR).withPairs(210_000);
+    Set<String> pairs = new java.util.HashSet<>();
+    for (FlowSpec f : all(shape)) {
+      boolean request = f.dstPort() < 32768;
+      pairs.add(request ? f.src() + ">" + f.dst() : f.dst() + ">" + f.src());
+    }
+    assertThat(pairs).hasSize(210_000);
+  }
+
+  @Test
   void producesExactlyTheRecordsAskedForWithEndTimesRisingOverTheHours() {
     List<FlowSpec> flows = all(SHAPE);
 
