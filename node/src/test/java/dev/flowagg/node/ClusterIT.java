@@ -84,6 +84,8 @@ class ClusterIT {
           () -> assertThat(cluster.node(3).http.get("/flows?hour=" + hour).body()).isEqualTo(netflowExpected));
       String httpExpected = cluster.node(1).http.get("/flows?hour=310").body();
 
+      // A reader asks node 3 for totals all along, through the kill and the rejoin: every answer must come, fast.
+      ReadProbe reads = new ReadProbe(cluster.node(3), hour).start();
       long killedAt = System.nanoTime();
       Instant killedInstant = Instant.now();
       cluster.node(2).kill();
@@ -105,6 +107,9 @@ class ClusterIT {
 
       cluster.node(2).start();
       cluster.awaitUpMembers(3);
+      reads.stop();
+      System.out.println("reads through the kill and the rejoin: " + reads.summary());
+      assertThat(reads.failures).as("reads not answered 200").isEmpty();
       String after = cluster.node(2).http.get("/flows?hour=310").body();
       assertThat(after).contains("{\"src_app\":\"http-0\",\"dest_app\":\"db\",\"vpc_id\":\"vpc-0\",\"bytes_tx\":12,");
       assertThat(after.split("\"bytes_tx\":12,", -1)).hasSize(41);
@@ -125,6 +130,51 @@ class ClusterIT {
         assertThat(n.http.get("/flows?hour=320").body()).isEqualTo(before);
       }
       assertThat(before.split("\"bytes_tx\":18,", -1)).hasSize(26);
+    }
+  }
+
+  /** GET /totals and GET /flows, one after the other, until stopped; their latencies and any failure. */
+  private static final class ReadProbe {
+    private final NodeProcess node;
+    private final long hour;
+    private final List<Long> millis = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean stopping;
+    private Thread thread;
+
+    ReadProbe(NodeProcess node, long hour) {
+      this.node = node;
+      this.hour = hour;
+    }
+
+    ReadProbe start() {
+      thread = Thread.ofPlatform().start(() -> {
+        for (int i = 0; !stopping; i++) {
+          String path = i % 2 == 0 ? "/totals?from=" + hour + "&to=" + (hour + 1) + "&top=10" : "/flows?hour=310";
+          long t = System.nanoTime();
+          try {
+            var r = node.http.get(path, Duration.ofSeconds(10));
+            if (r.statusCode() != 200) {
+              failures.add(path + " " + r.statusCode() + " " + r.body());
+            }
+          } catch (RuntimeException e) {
+            failures.add(path + " " + e);
+          }
+          millis.add((System.nanoTime() - t) / 1_000_000);
+        }
+      });
+      return this;
+    }
+
+    void stop() throws InterruptedException {
+      stopping = true;
+      thread.join();
+    }
+
+    String summary() {
+      long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+      return sorted.length + " reads, p50 " + sorted[sorted.length / 2] + " ms, p99 "
+          + sorted[(int) (sorted.length * 0.99)] + " ms, max " + sorted[sorted.length - 1] + " ms";
     }
   }
 
