@@ -133,20 +133,30 @@ public final class DeliveryLog implements AutoCloseable {
   }
 
   /**
-   * Records a delivery cut from the table, then closes the current segment (the cut covers it) and begins the next.
+   * Closes the current segment and begins the next, as the table is drained: the segment closed holds exactly what
+   * the drained rows came from. Returns its number, for the {@link #cut} that records them.
    */
-  public void cut(long writer, long number, Map<Integer, List<DeltaBlock>> bySlice) throws IOException {
-    ByteBuffer record = ByteBuffer.allocate(recordSize(bySlice)).order(ByteOrder.LITTLE_ENDIAN);
-    record.put(CUT).putLong(writer).putLong(number).putLong(segmentNumber);
-    writeSlices(record, bySlice);
-    append(record.flip());
-    deliveries.force(false);
-    undone++;
+  public long rotate() throws IOException {
     long covered = segmentNumber;
     segment.close();
     segmentNumber++;
     segment = FileChannel.open(segmentPath(segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING);
+    return covered;
+  }
+
+  /**
+   * Records a delivery cut from the table, drained when segment {@code covered} was closed ({@link #rotate}); then
+   * that segment and those before it are deleted. Until this record is written they stay, and a restart decodes them
+   * again.
+   */
+  public void cut(long writer, long number, Map<Integer, List<DeltaBlock>> bySlice, long covered) throws IOException {
+    ByteBuffer record = ByteBuffer.allocate(recordSize(bySlice)).order(ByteOrder.LITTLE_ENDIAN);
+    record.put(CUT).putLong(writer).putLong(number).putLong(covered);
+    writeSlices(record, bySlice);
+    append(record.flip());
+    deliveries.force(false);
+    undone++;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, SEGMENT_PREFIX + "*" + SEGMENT_SUFFIX)) {
       for (Path p : files) {
         String name = p.getFileName().toString();

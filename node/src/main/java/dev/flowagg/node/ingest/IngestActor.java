@@ -1,6 +1,7 @@
 package dev.flowagg.node.ingest;
 
 import dev.flowagg.nativeagg.DatagramBatch;
+import dev.flowagg.nativeagg.DrainedRows;
 import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.node.aggregate.DeltaBlock;
 import dev.flowagg.node.aggregate.FlowKey;
@@ -77,6 +78,9 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       long writer, long number, Map<Integer, List<DeltaBlock>> bySlice, int entries, long oldestNanos,
       long sentNanos) {}
 
+  /** A delivery built from drained rows, off the decoding thread; the log segment it covers. */
+  private record Cut(Delivery delivery, long coveredSegment, Throwable failure) implements Command {}
+
   /** What the delivery log kept from the last run: handled first, before anything is received. */
   private record Recover(DeliveryLog.Recovered recovered) implements Command {}
 
@@ -118,6 +122,14 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private long logErrorsReported;
   private long nextDelivery;
   private Delivery inFlight;
+  /** A drained table being named and encoded off this thread. */
+  private boolean cutting;
+  private final java.util.concurrent.ExecutorService cutter = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "flowagg-netflow-cut");
+        t.setDaemon(true);
+        return t;
+      });
   /** Datagrams per exporter since the last cut, for the fair share under pressure. */
   private final Map<IpAddress, long[]> sentSinceCut = new HashMap<>();
   private static final int MAX_EXPORTERS_TRACKED = 4096;
@@ -164,6 +176,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
         .onMessage(FlushTick.class, t -> flush())
         .onMessage(HousekeepingTick.class, t -> housekeeping())
         .onMessage(Delivered.class, this::onDelivered)
+        .onMessage(Cut.class, this::onCut)
         .onMessage(Drain.class, this::onDrain)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> stopped())
         .build();
@@ -308,7 +321,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   }
 
   private Behavior<Command> answerIfDrained() {
-    if (drainedTo != null && inFlight == null && resend.isEmpty() && kernel.pendingEntries() == 0) {
+    if (drainedTo != null && inFlight == null && !cutting && resend.isEmpty() && kernel.pendingEntries() == 0) {
       drainedTo.tell(new Drained(counters.entriesDelivered.get() - deliveredBeforeDrain));
       drainedTo = null;
     }
@@ -359,27 +372,55 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
   /**
    * Cuts the table into a delivery when none is under way and the flush interval has passed (at once while draining
-   * for shutdown: there is no later flush).
+   * for shutdown: there is no later flush). The table is drained here, which is quick; naming and encoding its rows
+   * happens on a thread of its own, so receiving and decoding go on meanwhile.
    */
   private Behavior<Command> flush() {
-    if (inFlight == null && !resend.isEmpty()) {
+    if (inFlight == null && !cutting && !resend.isEmpty()) {
       DeliveryLog.Pending p = resend.poll();
       int entries = p.bySlice().values().stream().flatMap(List::stream).mapToInt(DeltaBlock::count).sum();
       send(new Delivery(p.writer(), p.number(), p.bySlice(), entries, System.nanoTime(), System.nanoTime()));
       return this;
     }
-    if (kernel.pendingEntries() == 0 || inFlight != null
+    if (kernel.pendingEntries() == 0 || inFlight != null || cutting
         || (drainedTo == null && System.nanoTime() - lastCutNanos < settings.flushInterval().toNanos())) {
       return this;
     }
     lastCutNanos = System.nanoTime();
+    DrainedRows drained = kernel.drainRows();
+    long covered = -1;
+    if (log != null) {
+      try {
+        covered = log.rotate();
+      } catch (IOException e) {
+        logFailed("could not start a new segment of received datagrams", e);
+      }
+    }
+    sentSinceCut.clear();
+    long oldest = tableOldestNanos;
+    tableOldestNanos = 0;
+    counters.tableOldestNanos.set(0);
+    counters.pendingEntries.set(0);
+    counters.inFlightEntries.set(drained.size());
+    counters.inFlightOldestNanos.set(oldest);
     long now = System.currentTimeMillis();
     long first = retention.firstHour(now);
     long last = retention.lastHour(now);
+    long number = nextDelivery++;
+    long coveredSegment = covered;
+    cutting = true;
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> build(drained, number, oldest, first, last), cutter),
+        (delivery, failure) -> new Cut(delivery, coveredSegment, failure));
+    return this;
+  }
+
+  /** Names, checks and encodes drained rows per slice; on the cutting thread. */
+  private Delivery build(DrainedRows drained, long number, long oldest, long first, long last) {
     Map<Integer, WriteBatch.Parts> parts = new TreeMap<>();
     int[] entries = {0};
     long[] outside = {0};
-    kernel.drain((src, dst, vpc, hour, tx, rx) -> {
+    drained.emit((src, dst, vpc, hour, tx, rx) -> {
       if (hour < first || hour > last) {
         outside[0]++;
         return;
@@ -388,21 +429,32 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       parts.computeIfAbsent(new FlowKey(src, dst, vpc).slice(), k -> new WriteBatch.Parts())
           .add(src, dst, vpc, hour, tx, rx);
     });
-    counters.pendingEntries.set(0);
     counters.entriesOutsideRetention.addAndGet(outside[0]);
-    sentSinceCut.clear();
-    long oldest = tableOldestNanos;
-    tableOldestNanos = 0;
-    counters.tableOldestNanos.set(0);
-    if (entries[0] == 0) {
-      return answerIfDrained();
-    }
     Map<Integer, List<DeltaBlock>> bySlice = new TreeMap<>();
     parts.forEach((slice, p) -> bySlice.put(slice, p.finish()));
-    Delivery d = new Delivery(writerId, nextDelivery++, bySlice, entries[0], oldest, System.nanoTime());
-    if (log != null) {
+    return new Delivery(writerId, number, bySlice, entries[0], oldest, System.nanoTime());
+  }
+
+  private Behavior<Command> onCut(Cut c) {
+    cutting = false;
+    if (c.failure() != null) {
+      // Cannot happen short of a bug; the rows are lost to this run but their datagrams stay in the log.
+      getContext().getLog().error("NetFlow: a cut could not be built; its datagrams are decoded again at the next "
+          + "start", c.failure());
+      counters.inFlightEntries.set(0);
+      counters.inFlightOldestNanos.set(0);
+      return answerIfDrained();
+    }
+    Delivery d = c.delivery();
+    if (d.entries() == 0) {
+      counters.inFlightEntries.set(0);
+      counters.inFlightOldestNanos.set(0);
+      flush();
+      return answerIfDrained();
+    }
+    if (log != null && c.coveredSegment() >= 0) {
       try {
-        log.cut(d.writer(), d.number(), d.bySlice());
+        log.cut(d.writer(), d.number(), d.bySlice(), c.coveredSegment());
       } catch (IOException e) {
         logFailed("could not keep a delivery on disk", e);
       }
@@ -491,6 +543,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   }
 
   private Behavior<Command> stopped() {
+    cutter.shutdownNow();
     if (log != null) {
       try {
         log.close();

@@ -60,9 +60,9 @@ class DeliveryLogTest {
     try (DeliveryLog log = DeliveryLog.open(dir)) {
       assertThat(log.recover().deliveries()).isEmpty();
       log.append(batch("one", "two"));
-      log.cut(42, 0, deltas("0"));
+      log.cut(42, 0, deltas("0"), log.rotate());
       log.append(batch("three"));
-      log.cut(42, 1, deltas("1"));
+      log.cut(42, 1, deltas("1"), log.rotate());
       log.done(42, 0);
       log.append(batch("four", "five"));
     }
@@ -85,7 +85,7 @@ class DeliveryLogTest {
     Path dir = Files.createTempDirectory("delivery-log");
     try (DeliveryLog log = DeliveryLog.open(dir)) {
       log.recover();
-      log.cut(7, 0, deltas("x"));
+      log.cut(7, 0, deltas("x"), log.rotate());
       log.append(batch("after"));
     }
     try (DeliveryLog log = DeliveryLog.open(dir)) {
@@ -101,7 +101,7 @@ class DeliveryLogTest {
       }
       assertThat(all).containsExactly("after@1000/192.0.2.7", "again@1000/192.0.2.7");
       // The next cut covers the replayed segments: they are gone after it, and a done empties the log.
-      log.cut(8, 0, deltas("y"));
+      log.cut(8, 0, deltas("y"), log.rotate());
       log.done(7, 0);
       log.done(8, 0);
     }
@@ -113,12 +113,30 @@ class DeliveryLogTest {
   }
 
   @Test
+  void datagramsReceivedWhileACutIsBeingBuiltStayForTheNextCut() throws IOException {
+    Path dir = Files.createTempDirectory("delivery-log");
+    try (DeliveryLog log = DeliveryLog.open(dir)) {
+      log.recover();
+      log.append(batch("drained"));
+      long covered = log.rotate();
+      log.append(batch("while-building"));
+      log.cut(5, 0, deltas("a"), covered);
+    }
+    try (DeliveryLog log = DeliveryLog.open(dir)) {
+      DeliveryLog.Recovered r = log.recover();
+      assertThat(r.deliveries()).hasSize(1);
+      assertThat(r.segments()).hasSize(1);
+      assertThat(replayed(r.segments().getFirst())).containsExactly("while-building@1000/192.0.2.7");
+    }
+  }
+
+  @Test
   void aTornLastRecordIsIgnored() throws IOException {
     Path dir = Files.createTempDirectory("delivery-log");
     try (DeliveryLog log = DeliveryLog.open(dir)) {
       log.recover();
       log.append(batch("kept"));
-      log.cut(1, 0, deltas("a"));
+      log.cut(1, 0, deltas("a"), log.rotate());
       log.append(batch("whole"));
     }
     // A killed process may leave half a record at the end of either file.

@@ -62,9 +62,27 @@ class PendingBoundTest {
     return stats(node).path("listener").path("datagrams_received").asLong();
   }
 
+  private static long dropped(InProcessNode node) throws Exception {
+    return stats(node).path("listener").path("datagrams_dropped_pending_full").asLong();
+  }
+
+  /** Every datagram received has been decoded or dropped (nothing is waiting in the receive batches). */
+  private static boolean settled(InProcessNode node) throws Exception {
+    JsonNode s = stats(node);
+    long decoded = 0;
+    for (JsonNode e : s.path("exporters")) {
+      decoded += e.path("datagrams").asLong();
+    }
+    JsonNode l = s.path("listener");
+    return decoded + l.path("datagrams_dropped_pending_full").asLong() + l.path("datagrams_dropped_over_share").asLong()
+        == l.path("datagrams_received").asLong();
+  }
+
   private static InProcessNode node(int port, int maxPending) {
-    return InProcessNode.start(InProcessNode.withNetflow(port, Map.of(
-        "flowagg.ingest.flush-interval", "1h", "flowagg.ingest.max-pending-entries", maxPending)));
+    Map<String, Object> settings = new java.util.HashMap<>(InProcessNode.withNetflow(port, Map.of()));
+    settings.put("flowagg.ingest.flush-interval", "1h");
+    settings.put("flowagg.ingest.max-pending-entries", maxPending);
+    return InProcessNode.start(settings);
   }
 
   @Test
@@ -73,7 +91,8 @@ class PendingBoundTest {
     try (InProcessNode node = node(port, 500)) {
       List<byte[]> first = datagrams(0, 600);
       send("127.0.0.2", port, first);
-      await().atMost(Duration.ofSeconds(20)).until(() -> received(node) == first.size());
+      // Received is counted as datagrams come off the socket; the flows once decoded.
+      await().atMost(Duration.ofSeconds(20)).until(() -> received(node) == first.size() && settled(node));
       JsonNode s = stats(node);
       long pending = s.path("aggregation").path("pending_entries").asLong();
       long dropped = s.path("listener").path("datagrams_dropped_pending_full").asLong();
@@ -81,9 +100,9 @@ class PendingBoundTest {
       // The table is at its bound: nothing more gets in, and every datagram dropped is counted, per exporter.
       List<byte[]> more = datagrams(10_000, 300);
       send("127.0.0.2", port, more);
-      await().atMost(Duration.ofSeconds(20)).until(() -> received(node) == first.size() + more.size());
-      s = stats(node);
       long droppedNow = dropped + more.size();
+      await().atMost(Duration.ofSeconds(20)).until(() -> dropped(node) == droppedNow);
+      s = stats(node);
       assertThat(s.path("aggregation").path("pending_entries").asLong()).isEqualTo(pending);
       assertThat(s.path("listener").path("datagrams_dropped_pending_full").asLong()).isEqualTo(droppedNow);
       assertThat(s.path("listener").path("datagrams_dropped_busy").asLong()).isZero();
@@ -101,15 +120,21 @@ class PendingBoundTest {
     try (InProcessNode node = node(port, 4000)) {
       List<byte[]> quiet = datagrams(100_000, 30);
       send("127.0.0.3", port, quiet);
-      await().atMost(Duration.ofSeconds(20)).until(() -> received(node) == quiet.size());
-      // The flood fills more than half of the table; from then on its datagrams are over its share.
-      List<byte[]> flood = datagrams(0, 3000);
+      await().atMost(Duration.ofSeconds(20)).until(() -> received(node) == quiet.size() && settled(node));
+      // The flood fills more than half of the table; from then on what it sends beyond twice the others' (and some
+      // slack) is over its share.
+      List<byte[]> flood = datagrams(0, 2500);
       send("127.0.0.2", port, flood);
-      await().atMost(Duration.ofSeconds(20)).until(() -> received(node) == quiet.size() + flood.size());
+      await().atMost(Duration.ofSeconds(20)).until(() -> received(node) == quiet.size() + flood.size() && settled(node));
+      List<byte[]> moreFlood = datagrams(50_000, 2000);
+      send("127.0.0.2", port, moreFlood);
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> received(node) == quiet.size() + flood.size() + moreFlood.size() && settled(node));
       List<byte[]> quietAgain = datagrams(200_000, 30);
       send("127.0.0.3", port, quietAgain);
       await().atMost(Duration.ofSeconds(20))
-          .until(() -> received(node) == quiet.size() + flood.size() + quietAgain.size());
+          .until(() -> received(node) == quiet.size() + flood.size() + moreFlood.size() + quietAgain.size()
+              && settled(node));
       JsonNode s = stats(node);
       assertThat(s.path("listener").path("datagrams_dropped_over_share").asLong()).isPositive();
       assertThat(s.path("listener").path("datagrams_dropped_pending_full").asLong()).isZero();
