@@ -454,6 +454,36 @@ public final class FlowTables implements AutoCloseable {
     }
   }
 
+  /** Receives one tuple's names. */
+  @FunctionalInterface
+  public interface NameSink {
+    void accept(String srcApp, String destApp, String vpcId);
+  }
+
+  /** The names of every tuple of the slice. */
+  public void tupleNames(int slice, NameSink sink) throws SQLException {
+    try (Connection c = db.connection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT src_app, dest_app, vpc_id FROM flow_tuple WHERE id >= ? AND id < ?")) {
+      if (postgres) {
+        c.setAutoCommit(false);
+        s.setFetchSize(10_000);
+      }
+      s.setLong(1, tupleId(slice, 0));
+      s.setLong(2, tupleId(slice + 1, 0));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(rs.getString(1), rs.getString(2), rs.getString(3));
+        }
+      } finally {
+        if (postgres) {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
+      }
+    }
+  }
+
   /** Which of these tuples (by names) the tables know, with their totals in their newest hour. */
   public List<KnownTuple> findTuples(List<String[]> names) throws SQLException {
     List<KnownTuple> out = new ArrayList<>();
