@@ -36,16 +36,22 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "send",
+    header = "Send synthetic NetFlow v5, v9 or IPFIX traffic to a collector.",
     description = {
-      "Generates realistic flow records from a seed (clients on ephemeral ports, servers on service ports, IPv4 and",
-      "some IPv6, heavy-tailed byte counts, end times spread over --hours), exports them as NetFlow v5, v9 or IPFIX",
-      "datagrams to --target at --rate records per second, and prints the totals a collector must count: a JSON",
-      "array shaped like the rows of GET /flows?hour=N (app = address, vpc_id = the exporter address the collector",
-      "sees, tx = client to server bytes, rx = server to client, sampling applied), sorted by hour, src_app,",
-      "dest_app and vpc_id. A one-line summary goes to stderr.",
-      "All exporters send from the address the system picks for --target (127.0.0.1 for a loopback target) unless",
-      "--bind names local addresses (e.g. 127.0.0.2,127.0.0.3 on Linux): exporter k sends from the (k mod n)-th, so",
-      "the collector sees several exporters and VPC ids. Exporters sharing an address differ by observation domain."
+      "Generates realistic flow records from a seed (clients on ephemeral ports, servers on service ports, IPv4 and"
+          + " some IPv6, heavy-tailed byte counts, end times spread over --hours) and exports them as NetFlow v5, v9"
+          + " or IPFIX datagrams to --target at a steady --rate. The same seed and options give the same datagrams.",
+      "",
+      "While it sends, a progress line goes to stderr every second; at the end, one summary line. With --totals"
+          + " FILE it also writes the totals a collector with default classification must count: a JSON array"
+          + " shaped like the rows of GET /flows?hour=N (app = address, vpc_id = the exporter address the collector"
+          + " sees, tx = client to server bytes, rx = server to client, sampling applied), one row per line, sorted"
+          + " by hour, src_app, dest_app and vpc_id.",
+      "",
+      "All exporters send from the address the system picks for --target (127.0.0.1 for a loopback target) unless"
+          + " --bind names local addresses (such as 127.0.0.2,127.0.0.3 on Linux): exporter k sends from the"
+          + " (k mod n)-th, so the collector sees several exporters and VPC ids. Exporters sharing an address differ"
+          + " by observation domain."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

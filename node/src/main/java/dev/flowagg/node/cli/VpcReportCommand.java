@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "vpc-report",
+    header = "Count an AWS VPC flow log's records by lookup tag and by port.",
     description = {
       "Counts the records of an AWS VPC flow log by the tag that a dstport,protocol,tag lookup table gives their",
       "destination port and protocol, and by port/protocol pair.",

@@ -47,15 +47,20 @@ public final class NodeProcess implements AutoCloseable {
     return new NodeProcess(env, dataDir.resolveSibling(dataDir.getFileName() + ".log"), List.copyOf(commandPrefix));
   }
 
-  /** Starts the JVM and waits until {@code /health/ready} answers 200. */
-  public NodeProcess start() {
+  /** The node jar the build made. */
+  public static Path jar() {
     String jar = System.getProperty("flowagg.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the node jar is not built: " + jar + " (run through 'mvn verify')");
     }
+    return Path.of(jar);
+  }
+
+  /** Starts the JVM without waiting for anything: for a start that is expected to fail. */
+  public NodeProcess launch() {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(commandPrefix);
-    cmd.addAll(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar));
+    cmd.addAll(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar().toString()));
     // Standard error apart, so a test can read what the node itself wrote on standard output.
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
@@ -68,6 +73,12 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    return this;
+  }
+
+  /** Starts the JVM and waits until {@code /health/ready} answers 200. */
+  public NodeProcess start() {
+    launch();
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
@@ -133,6 +144,11 @@ public final class NodeProcess implements AutoCloseable {
   /** What the node wrote on standard output: its log. */
   public String stdoutText() {
     return readOrSay(log);
+  }
+
+  /** What the process wrote on standard error: nothing but a start failure's line, if any. */
+  public String stderrText() {
+    return readOrSay(errorLog());
   }
 
   private Path errorLog() {
