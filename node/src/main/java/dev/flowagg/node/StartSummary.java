@@ -43,7 +43,7 @@ record StartSummary(
         ? "every exporter"
         : settings.ingest().netflowAllow().size() + " allowed prefixes";
     return "udp " + hostPort(settings.ingest().netflowHost(), ingest.port())
-        + " (" + kernel + ", " + ingest.receive() + ", from " + exporters + ")";
+        + " (" + kernel + ", read with " + ingest.receive() + ", from " + exporters + ")";
   }
 
   private String cluster() {

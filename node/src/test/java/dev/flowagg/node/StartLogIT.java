@@ -45,7 +45,7 @@ class StartLogIT {
       assertThat(summaries.getFirst())
           .contains(" INFO ", version + " serving; ")
           .contains("; HTTP " + node.http.base() + ";")
-          .contains("; NetFlow udp 127.0.0.1:" + netflow + " (java kernel, java-channel, from every exporter);")
+          .contains("; NetFlow udp 127.0.0.1:" + netflow + " (java kernel, read with java-channel, from every exporter);")
           .containsPattern("; cluster 127\\.0\\.0\\.1:[0-9]+ \\(single node\\);")
           .contains("; storage H2 " + data.toAbsolutePath().normalize().resolve("flowagg.mv.db") + ";")
           .contains("; files lookup " + lookup + " (2 rows);")

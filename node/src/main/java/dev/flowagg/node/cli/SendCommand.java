@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,11 +128,22 @@ public final class SendCommand implements Callable<Integer> {
       description = "v9/IPFIX: each exporter re-sends its templates every this many datagrams (default: ${DEFAULT-VALUE}).")
   private int templateEvery;
 
-  @Option(names = "--totals", paramLabel = "FILE", description = "Write the totals here instead of to stdout.")
-  private Path totalsFile;
+  @Option(names = "--totals", paramLabel = "FILE",
+      description = "Write the totals a collector must count to FILE (- for stdout).")
+  private String totalsFile;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   private boolean help;
+
+  private final Duration progressEvery;
+
+  public SendCommand() {
+    this(Duration.ofSeconds(1));
+  }
+
+  SendCommand(Duration progressEvery) {
+    this.progressEvery = progressEvery;
+  }
 
   /** Runs the command on its own, e.g. {@code java -cp flowagg-node.jar dev.flowagg.node.cli.SendCommand ...}. */
   public static void main(String[] args) {
@@ -162,8 +174,13 @@ public final class SendCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
-      SendLoop.Result result = new SendLoop(export, sockets, new SendPacer(rate)).run();
-      writeTotals(export.totals().rows());
+      SendLoop.Result result = new SendLoop(export, sockets, new SendPacer(rate), progressEvery, soFar -> {
+        err.println(progress(soFar));
+        err.flush();
+      }).run();
+      if (totalsFile != null) {
+        writeTotals(export.totals().rows());
+      }
       err.println(summary(result, shape, sockets));
       err.flush();
       return result.refused() == 0 ? 0 : 1;
@@ -242,13 +259,13 @@ public final class SendCommand implements Callable<Integer> {
   }
 
   private void writeTotals(List<ExpectedTotals.Row> rows) throws IOException {
-    if (totalsFile == null) {
+    if (totalsFile.equals("-")) {
       PrintWriter out = spec.commandLine().getOut();
       writeJson(rows, out);
       out.flush();
       return;
     }
-    try (Writer w = Files.newBufferedWriter(totalsFile, StandardCharsets.UTF_8)) {
+    try (Writer w = Files.newBufferedWriter(Path.of(totalsFile), StandardCharsets.UTF_8)) {
       writeJson(rows, w);
     }
   }
@@ -261,6 +278,15 @@ public final class SendCommand implements Callable<Integer> {
       out.write(JSON.writeValueAsString(rows.get(i)));
     }
     out.write(rows.isEmpty() ? "]\n" : "\n]\n");
+  }
+
+  /** {@code send: 250000 of 1000000 records (25%) in 2.5 s, 100000 records/s, 8334 datagrams}. */
+  private String progress(SendLoop.Result r) {
+    double seconds = r.elapsedNanos() / 1e9;
+    return String.format(Locale.ROOT, "send: %d of %d records (%.0f%%) in %.1f s, %.0f records/s, %d datagrams%s",
+        r.records(), records, records > 0 ? 100.0 * r.records() / records : 100.0, seconds,
+        seconds > 0 ? r.records() / seconds : 0, r.datagrams(),
+        r.refused() == 0 ? "" : String.format(Locale.ROOT, ", %d REFUSED", r.refused()));
   }
 
   private String summary(SendLoop.Result r, TrafficShape shape, ExporterSockets sockets) {
