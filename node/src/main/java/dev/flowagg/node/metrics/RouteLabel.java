@@ -6,7 +6,7 @@ import java.util.Set;
 public final class RouteLabel {
 
   /** Every path the node serves; anything else (a 404) is {@link #OTHER}. */
-  private static final Set<String> ROUTES =
+  public static final Set<String> ROUTES =
       Set.of("/flows", "/flowlogs", "/ingest/stats", "/cluster", "/health/alive", "/health/ready", "/metrics");
 
   public static final String OTHER = "other";
