@@ -138,7 +138,8 @@ class StartFailureIT {
     Outcome o = start(Map.of("FLOWAGG_DATA_DIR", file.resolve("data").toString()));
 
     assertThat(o.exitCode()).isEqualTo(ExitCode.UNUSABLE_FILE.code());
-    assertThat(o.line()).contains("FLOWAGG_DATA_DIR=" + file.resolve("data") + ": cannot create the directory");
+    assertThat(o.line()).contains("FLOWAGG_DATA_DIR=" + file.resolve("data") + ": cannot create the directory: not a"
+        + " directory");
   }
 
   @Test

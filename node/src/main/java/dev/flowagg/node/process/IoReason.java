@@ -2,6 +2,7 @@ package dev.flowagg.node.process;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -20,6 +21,7 @@ public final class IoReason {
       case NoSuchFileException missing -> "no such file or directory";
       case AccessDeniedException denied -> "permission denied";
       case NotDirectoryException notDirectory -> "not a directory";
+      case FileAlreadyExistsException exists -> "a file of that name is in the way";
       case FileSystemException other when other.getReason() != null -> lowerFirst(other.getReason());
       default -> e.getMessage() == null ? e.getClass().getSimpleName() : lowerFirst(e.getMessage());
     };

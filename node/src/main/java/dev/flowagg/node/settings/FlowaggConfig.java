@@ -36,7 +36,7 @@ public final class FlowaggConfig {
   }
 
   public String getString(String path) {
-    return read(path, config::getString, "text");
+    return read(path, config::getString, "a single value");
   }
 
   public int getInt(String path) {
