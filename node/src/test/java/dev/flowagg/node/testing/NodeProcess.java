@@ -3,6 +3,7 @@ package dev.flowagg.node.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,8 @@ public final class NodeProcess implements AutoCloseable {
     env.put("FLOWAGG_HTTP_PORT", Integer.toString(freePort()));
     env.put("FLOWAGG_CLUSTER_HOST", "127.0.0.1");
     env.put("FLOWAGG_CLUSTER_PORT", Integer.toString(freePort()));
+    // Not the default 2055: other builds on the same machine listen there too.
+    env.put("FLOWAGG_NETFLOW_PORT", Integer.toString(freeUdpPort()));
     env.put("FLOWAGG_DATA_DIR", dataDir.toString());
     env.putAll(extraEnv);
     return new NodeProcess(env, dataDir.resolveSibling(dataDir.getFileName() + ".log"), List.copyOf(commandPrefix));
@@ -172,6 +175,14 @@ public final class NodeProcess implements AutoCloseable {
 
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static int freeUdpPort() {
+    try (DatagramSocket s = new DatagramSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
