@@ -166,6 +166,7 @@ class StartFailureIT {
 
       assertThat(exit).as(second.logText()).isEqualTo(ExitCode.DATABASE.code());
       assertThat(second.stderrText()).contains("FLOWAGG_DATA_DIR=" + data, "in use by another process");
+      assertThat(first.http.get("/health/ready").statusCode()).as("the first node serves on").isEqualTo(200);
     }
   }
 }
