@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code send} subcommand: exports synthetic, deterministic NetFlow v5, v9 or IPFIX traffic over UDP at a steady
- * rate and prints the totals per {@code (src_app, dest_app, vpc_id, hour)} a collector with default classification
- * must compute from it.
+ * rate, saying how far it got every second, and on request writes the totals per
+ * {@code (src_app, dest_app, vpc_id, hour)} a collector with default classification must compute from it.
  */
 @Command(
     name = "send",
