@@ -32,6 +32,9 @@ public final class InProcessNode implements AutoCloseable {
       all.put("flowagg.http.host", "127.0.0.1");
       all.put("flowagg.http.port", 0);
       all.put("flowagg.cluster.port", 0);
+      // Not the default 2055: other builds on the same machine listen there too.
+      all.put("flowagg.ingest.netflow-host", "127.0.0.1");
+      all.put("flowagg.ingest.netflow-port", NodeProcess.freeUdpPort());
       all.put("flowagg.data-dir", dataDir.toString());
       all.put("pekko.coordinated-shutdown.exit-jvm", "off"); // the test JVM outlives its nodes
       all.putAll(settings);
