@@ -38,8 +38,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
@@ -142,7 +140,7 @@ public final class Guardian {
               memberUp,
               (b, up) -> log.info(new StartSummary(
                       BuildInfo.current(), settings, b.localAddress().getPort(), access.https(), ingest,
-                      selfAddress(system), upMembers(system), classification, access.summary())
+                      selfAddress(system), classification, access.summary())
                   .line()));
           return Behaviors.empty();
         });
@@ -151,14 +149,6 @@ public final class Guardian {
   private static String selfAddress(ActorSystem<?> system) {
     String self = Cluster.get(system).selfMember().address().toString();
     return self.substring(self.indexOf('@') + 1);
-  }
-
-  private static int upMembers(ActorSystem<?> system) {
-    int up = 0;
-    for (Member member : Cluster.get(system).state().getMembers()) {
-      up += member.status() == MemberStatus.up() ? 1 : 0;
-    }
-    return up;
   }
 
   private static void joinCluster(ActorSystem<?> system, NodeSettings settings) {

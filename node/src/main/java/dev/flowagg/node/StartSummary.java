@@ -18,7 +18,6 @@ record StartSummary(
     boolean https,
     IngestStatus ingest,
     String clusterAddress,
-    int clusterMembers,
     Classification classification,
     String security) {
 
@@ -50,7 +49,7 @@ record StartSummary(
     if (settings.seedNodes().isEmpty()) {
       return "(single node)";
     }
-    return "(" + clusterMembers + (clusterMembers == 1 ? " member" : " members") + " up; seed nodes "
+    return "(seed nodes "
         + String.join(",", settings.seedNodes().stream().map(s -> s.substring(s.indexOf('@') + 1)).toList()) + ")";
   }
 
