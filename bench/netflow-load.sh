@@ -126,7 +126,8 @@ else
   SENDER=("$JAVA" -cp "$JAR" dev.flowagg.node.cli.SendCommand)
 fi
 
-# send PORT RATE RECORDS FIRST_HOUR TOTALS_FILE -> prints "datagrams achieved_rate" (parsed from the summary)
+# send PORT RATE RECORDS FIRST_HOUR TOTALS_FILE -> prints "datagrams achieved_rate" (parsed from the summary, the
+# sender's last line on stderr after its progress lines)
 send() {
   local port=$1 rate=$2 records=$3 hour=$4 totals=$5 summary
   local tuples=()
@@ -309,7 +310,7 @@ EOF
   read -r datagrams achieved <<< "$sendout"
   # The core process hands records to the plugin in 100 KB buffers: push the last one through from another exporter.
   "${SENDER[@]}" --target "127.0.0.1:$port" --version "$VERSION" --rate 0 --records 20000 --seed 999 \
-    --bind 127.0.0.2 --first-hour "$FIRST_HOUR" --totals /dev/null 2>> "$WORK/sender.log"
+    --bind 127.0.0.2 --first-hour "$FIRST_HOUR" 2>> "$WORK/sender.log"
   sent=$(totals_bytes "$dir/totals.json")
   counted=$(wait_stable "$sent" nfacctd_bytes "$dir/mem.pipe")
   stop_tree "$pid"

@@ -3,18 +3,25 @@ package dev.flowagg.node.cli;
 import dev.flowagg.protocol.netflow.encode.SyntheticExport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * Encodes on one thread and sends on the calling one, so that encoding never delays the paced sends: chunks of
- * datagrams pass through a short queue, and each chunk waits for the {@link SendPacer} before it goes out.
+ * datagrams pass through a short queue, and each chunk waits for the {@link SendPacer} before it goes out. What has
+ * been sent so far is reported at most once per progress interval.
  */
 final class SendLoop {
 
   /** What a run sent and how long it took. */
   record Result(long records, long datagrams, long refused, long elapsedNanos) {}
+
+  /** Hears what has been sent so far, while the run goes on. */
+  interface Progress {
+    void sentSoFar(Result soFar);
+  }
 
   /** Marks the end of the stream in the queue. */
   private static final SyntheticExport.Chunk END = new SyntheticExport.Chunk(-1, null, List.of(), 0, 0);
@@ -22,13 +29,17 @@ final class SendLoop {
   private final SyntheticExport export;
   private final ExporterSockets sockets;
   private final SendPacer pacer;
+  private final long progressEveryNanos;
+  private final Progress progress;
   private final BlockingQueue<SyntheticExport.Chunk> queue = new ArrayBlockingQueue<>(512);
   private volatile RuntimeException encoderFailure;
 
-  SendLoop(SyntheticExport export, ExporterSockets sockets, SendPacer pacer) {
+  SendLoop(SyntheticExport export, ExporterSockets sockets, SendPacer pacer, Duration progressEvery, Progress progress) {
     this.export = export;
     this.sockets = sockets;
     this.pacer = pacer;
+    this.progressEveryNanos = progressEvery.toNanos();
+    this.progress = progress;
   }
 
   Result run() throws IOException {
@@ -36,6 +47,7 @@ final class SendLoop {
     long records = 0;
     long datagrams = 0;
     long refused = 0;
+    long nextProgress = progressEveryNanos;
     try {
       for (SyntheticExport.Chunk chunk = take(); chunk != END; chunk = take()) {
         pacer.admit(chunk.records());
@@ -46,6 +58,11 @@ final class SendLoop {
         }
         records += chunk.records();
         datagrams += chunk.datagrams().size();
+        long elapsed = pacer.elapsedNanos();
+        if (elapsed >= nextProgress) {
+          progress.sentSoFar(new Result(records, datagrams, refused, elapsed));
+          nextProgress = elapsed + progressEveryNanos;
+        }
       }
     } finally {
       encoder.interrupt();
