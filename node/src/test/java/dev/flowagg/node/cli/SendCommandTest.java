@@ -158,6 +158,52 @@ class SendCommandTest {
   }
 
   @Test
+  void repeatedPassesMultiplyTheTotalsAndNumberEveryDatagramAsAnExporterWould() throws Exception {
+    int exit = send("--target", target(), "--version", "9", "--rate", "0", "--records", "6000", "--repeat", "3",
+        "--exporters", "2", "--seed", "5", "--first-hour", FIRST_HOUR, "--totals", "-");
+
+    assertThat(exit).as(stderr.toString()).isZero();
+    long sent = datagramsSent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> receivedCount() >= sent);
+    assertThat(receivedCount()).isEqualTo((int) sent);
+    JsonNode totals = JSON.readTree(stdout.toString());
+    assertThat(sorted(aggregateReceived())).containsExactlyElementsOf(sorted(totals));
+    long bytes = 0;
+    for (JsonNode row : totals) {
+      assertThat(row.get("bytes_tx").asLong() % 3).as("every total is three passes'").isZero();
+      assertThat(row.get("bytes_rx").asLong() % 3).isZero();
+      bytes += row.get("bytes_tx").asLong();
+    }
+    assertThat(bytes).isPositive();
+    assertThat(stderr.toString().lines().toList().getLast()).startsWith("send: 6000 records in ");
+    // v9 numbers an exporter's datagrams 0, 1, 2, ... (source id at offset 16, sequence at 12), across passes too.
+    for (int source = 0; source < 2; source++) {
+      List<Long> sequences = new ArrayList<>();
+      synchronized (received) {
+        for (byte[] d : received) {
+          ByteBuffer b = ByteBuffer.wrap(d);
+          if (b.getInt(16) == source) {
+            sequences.add(Integer.toUnsignedLong(b.getInt(12)));
+          }
+        }
+      }
+      sequences.sort(null);
+      assertThat(sequences).as("exporter " + source).hasSizeGreaterThan(10);
+      for (int i = 0; i < sequences.size(); i++) {
+        assertThat(sequences.get(i)).as("exporter " + source + " datagram " + i).isEqualTo(i);
+      }
+    }
+  }
+
+  @Test
+  void aRepeatThatDoesNotDivideTheRecordsIsACommandLineError() throws Exception {
+    int exit = send("--target", target(), "--records", "1000", "--repeat", "3");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(stderr.toString()).contains("--repeat must be at least 1 and divide --records (1000), not 3");
+  }
+
+  @Test
   void withoutTotalsItPrintsNothingButProgressAndASummaryOnStandardError() throws Exception {
     int exit = send(new SendCommand(Duration.ofMillis(100)), "--target", target(), "--version", "9", "--rate",
         "10000", "--records", "5000", "--first-hour", FIRST_HOUR);
