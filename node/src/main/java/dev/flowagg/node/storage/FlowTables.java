@@ -201,6 +201,7 @@ public final class FlowTables implements AutoCloseable {
         }
         markChanged(c, "flow_hour_change", "epoch_hour", hours, u.slice, u.seq);
         c.commit();
+        db.committed();
         return expired;
       } catch (SQLException | RuntimeException | AlreadyApplied | Behind e) {
         c.rollback();
