@@ -100,8 +100,9 @@ public final class TotalsEngine {
     Groups groups = new Groups(q);
 
     int[] topGroups = null;
+    Totals range = null;
     if (q.top() > 0) {
-      Totals range = new Totals();
+      range = new Totals();
       for (Plan b : buckets) {
         accumulate(b, groups, range);
       }
@@ -109,8 +110,13 @@ public final class TotalsEngine {
     }
     for (int bi = start.bucket(); bi < buckets.size(); bi++) {
       Plan b = buckets.get(bi);
-      Totals totals = new Totals();
-      accumulate(b, groups, totals);
+      Totals totals;
+      if (range != null && buckets.size() == 1) {
+        totals = range; // one bucket: its totals are the range's, summed already
+      } else {
+        totals = new Totals();
+        accumulate(b, groups, totals);
+      }
       List<Row> rows = new ArrayList<>();
       if (topGroups != null) {
         long otherTx = 0;
@@ -287,7 +293,11 @@ public final class TotalsEngine {
       g = -1;
       if (local < sliceNames.size() && sliceNames.src()[local] >= 0) {
         int[] ids = {sliceNames.src()[local], sliceNames.dst()[local], sliceNames.vpc()[local]};
-        if (passes(ids)) {
+        if (passes(ids) && by[0] && by[1] && by[2]) {
+          // Grouped by all three names: a tuple is its own group (names are unique), no lookup needed.
+          g = names.size();
+          names.add(ids);
+        } else if (passes(ids)) {
           GroupIds key = new GroupIds(by[0] ? ids[0] : -1, by[1] ? ids[1] : -1, by[2] ? ids[2] : -1);
           Integer found = index.get(key);
           if (found == null) {
@@ -394,11 +404,60 @@ public final class TotalsEngine {
       };
     }
 
-    /** The groups seen, largest first by the order's bytes (ties by names), at most {@code n}. */
+    /**
+     * The groups seen, largest first by the order's bytes (ties by names), at most {@code n}: a bounded heap picks
+     * them in one pass, so a top 10 of a million groups sorts ten, not a million.
+     */
     int[] ranked(Groups groups, Order order, int n) {
-      Comparator<Integer> byBytes = Comparator.comparingLong((Integer g) -> metric(g, order)).reversed();
-      return seenGroups().sorted(byBytes.thenComparing(groups.byNames())).limit(n).mapToInt(Integer::intValue)
-          .toArray();
+      Comparator<Integer> byNames = groups.byNames();
+      // Negative when a ranks before b.
+      java.util.function.IntBinaryOperator before = (a, b) -> {
+        int c = Long.compare(metric(b, order), metric(a, order));
+        return c != 0 ? c : byNames.compare(a, b);
+      };
+      if ((long) n >= size) {
+        return seenGroups().sorted((a, b) -> before.applyAsInt(a, b)).mapToInt(Integer::intValue).toArray();
+      }
+      // A heap of the best n so far, the worst of them at the root.
+      int[] heap = new int[n];
+      int count = 0;
+      for (int g = 0; g < size; g++) {
+        if (!seen[g]) {
+          continue;
+        }
+        if (count < n) {
+          heap[count] = g;
+          for (int i = count++; i > 0 && before.applyAsInt(heap[(i - 1) / 2], heap[i]) < 0; i = (i - 1) / 2) {
+            swap(heap, i, (i - 1) / 2);
+          }
+        } else if (before.applyAsInt(g, heap[0]) < 0) {
+          heap[0] = g;
+          for (int i = 0; ; ) {
+            int l = 2 * i + 1;
+            int r = l + 1;
+            int worst = i;
+            if (l < count && before.applyAsInt(heap[worst], heap[l]) < 0) {
+              worst = l;
+            }
+            if (r < count && before.applyAsInt(heap[worst], heap[r]) < 0) {
+              worst = r;
+            }
+            if (worst == i) {
+              break;
+            }
+            swap(heap, i, worst);
+            i = worst;
+          }
+        }
+      }
+      return Arrays.stream(heap, 0, count).boxed().sorted((a, b) -> before.applyAsInt(a, b))
+          .mapToInt(Integer::intValue).toArray();
+    }
+
+    private static void swap(int[] a, int i, int j) {
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
     }
 
     int[] byNames(Groups groups) {

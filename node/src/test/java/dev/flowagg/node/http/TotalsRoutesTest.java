@@ -247,4 +247,38 @@ class TotalsRoutesTest {
     assertThat(rows(a)).containsExactly(
         "{\"src_app\":\"" + odd + "\",\"dest_app\":\"x\",\"vpc_id\":\"vpc-z\",\"bytes_tx\":1,\"bytes_rx\":2}");
   }
+
+  @Test
+  void topNOfManyGroupsIsTheLargestByBytesThenByNames() throws Exception {
+    long hour = DAY1 + 24 * 21 + 3;
+    List<String> records = new ArrayList<>();
+    List<long[]> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      // Many ties: bytes repeat every 37 tuples, and tx + rx ties across different splits.
+      long tx = (i * 7919L) % 37 * 10;
+      long rx = i % 3;
+      records.add(record(String.format("rank-%03d", i), "db", "vpc-rank", tx, rx, hour));
+      expected.add(new long[] {i, tx + rx});
+    }
+    assertThat(http.postJson("/flows", "[" + String.join(",", records) + "]").statusCode()).isEqualTo(200);
+    expected.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[0], b[0]));
+    List<String> top = new ArrayList<>();
+    for (long[] e : expected.subList(0, 7)) {
+      top.add(String.format("rank-%03d", e[0]) + "=" + e[1]);
+    }
+
+    JsonNode a = totals("from=" + hour + "&to=" + (hour + 1) + "&vpc_id=vpc-rank&top=7");
+    List<String> got = new ArrayList<>();
+    long otherBytes = 0;
+    for (JsonNode row : a.get("rows")) {
+      long bytes = row.get("bytes_tx").asLong() + row.get("bytes_rx").asLong();
+      if (row.has("other")) {
+        otherBytes = bytes;
+      } else {
+        got.add(row.get("src_app").asText() + "=" + bytes);
+      }
+    }
+    assertThat(got).isEqualTo(top);
+    assertThat(otherBytes).isEqualTo(expected.subList(7, 300).stream().mapToLong(e -> e[1]).sum());
+  }
 }
