@@ -377,45 +377,50 @@ class ComposeClusterIT {
   }
 
   /**
-   * From {@code since} until the first check that finds every node serving every tuple exactly. A check starts every
-   * second without waiting for earlier ones (a GET into a node that is going away hangs until its timeout), at most
-   * three at once.
+   * From {@code since} until every node has served every hour's tuples exactly. Each (node, hour) is asked every
+   * second without waiting for earlier asks (a GET into a node that is going away hangs until its timeout), at most
+   * two at once; the time is when the last of them first answered in full. What the failed asks answered is printed.
    */
   private static Duration timeUntilServed(List<HttpApi> nodes, Map<Long, Map<String, Totals>> expected, long since) {
-    AtomicLong servedAt = new AtomicLong(Long.MAX_VALUE);
-    AtomicReference<String> lastDifference = new AtomicReference<>("no check finished");
+    record Ask(HttpApi node, long hour, Semaphore inFlight, AtomicLong servedAt) {}
+    List<Ask> asks = new ArrayList<>();
+    for (HttpApi node : nodes) {
+      for (long hour : expected.keySet()) {
+        asks.add(new Ask(node, hour, new Semaphore(2), new AtomicLong(Long.MAX_VALUE)));
+      }
+    }
     Map<String, Integer> meanwhile = new ConcurrentSkipListMap<>();
-    Semaphore checks = new Semaphore(3);
     try (ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor()) {
       await()
           .atMost(Duration.ofMinutes(5))
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> {
-            if (checks.tryAcquire()) {
-              pollers.submit(() -> {
-                try {
-                  String difference = difference(nodes, expected);
-                  if (difference.isEmpty()) {
-                    servedAt.accumulateAndGet(System.nanoTime(), Math::min);
-                  } else {
-                    lastDifference.set(difference);
-                    meanwhile.merge(difference.length() > 160 ? difference.substring(0, 160) + "…" : difference, 1,
-                        Integer::sum);
+            for (Ask ask : asks) {
+              if (ask.servedAt.get() == Long.MAX_VALUE && ask.inFlight.tryAcquire()) {
+                pollers.submit(() -> {
+                  try {
+                    String difference = difference(List.of(ask.node), Map.of(ask.hour, expected.get(ask.hour)));
+                    if (difference.isEmpty()) {
+                      ask.servedAt.accumulateAndGet(System.nanoTime(), Math::min);
+                    } else if (ask.servedAt.get() == Long.MAX_VALUE) {
+                      meanwhile.merge(difference.length() > 150 ? difference.substring(0, 150) + "…" : difference, 1,
+                          Integer::sum);
+                    }
+                  } finally {
+                    ask.inFlight.release();
                   }
-                } finally {
-                  checks.release();
-                }
-              });
+                });
+              }
             }
-            return servedAt.get() != Long.MAX_VALUE;
+            return asks.stream().allMatch(a -> a.servedAt.get() != Long.MAX_VALUE);
           });
       pollers.shutdownNow();
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("not every tuple served in time; the last check found " + lastDifference.get(), e);
+      throw new AssertionError("not every tuple served in time; the failed asks answered: " + meanwhile, e);
     } finally {
       meanwhile.forEach((what, n) -> System.out.println("compose-cluster:   meanwhile " + n + " × " + what));
     }
-    return Duration.ofNanos(servedAt.get() - since);
+    return Duration.ofNanos(asks.stream().mapToLong(a -> a.servedAt.get()).max().orElseThrow() - since);
   }
 
   private void took(String step, long startNanos) {
