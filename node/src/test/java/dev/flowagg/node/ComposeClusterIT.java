@@ -97,10 +97,10 @@ class ComposeClusterIT {
       long counting = System.nanoTime();
       awaitCountedExactly(http.values(), expected, target);
       took("from the sender's exit until every tuple was counted exactly on every node", counting);
+      long senderHour = senderHours(expected).getFirst();
       long getStart = System.nanoTime();
-      servedTotals(target, senderHours(expected).getFirst());
-      took("one GET /flows of the sender's hour (" + expected.get(senderHours(expected).getFirst()).size() + " tuples)",
-          getStart);
+      servedTotals(target, senderHour);
+      took("one GET /flows of the sender's hour (" + expected.get(senderHour).size() + " tuples)", getStart);
 
       // SIGKILL node2: the other two serve every tuple.
       long killed = System.nanoTime();
