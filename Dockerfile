@@ -47,6 +47,6 @@ USER flowagg
 WORKDIR /var/lib/flowagg
 ENV FLOWAGG_DATA_DIR=/var/lib/flowagg/data
 EXPOSE 8080 2551 2055/udp
-HEALTHCHECK --interval=5s --timeout=2s --start-period=60s \
+HEALTHCHECK --interval=5s --timeout=5s --start-period=180s \
   CMD curl -fsS -o /dev/null http://127.0.0.1:8080/health/ready || exit 1
 ENTRYPOINT ["java", "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/flowagg/flowagg-node.jar"]
