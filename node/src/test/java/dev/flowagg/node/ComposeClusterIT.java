@@ -57,8 +57,8 @@ class ComposeClusterIT {
   private static final String PROJECT_PREFIX = "flowagg-it-";
   private static final List<String> NODES = List.of("node1", "node2", "node3");
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Far from the sender's hour (the current one), so the POSTed tuples are an hour of their own. */
-  private static final long POSTED_HOUR = 400_000;
+  /** A day before the sender's hour (the current one), so the POSTed tuples are an hour of their own, and recent. */
+  private static final long POSTED_HOUR = System.currentTimeMillis() / 3_600_000L - 24;
   private static final Duration GET_TIMEOUT = Duration.ofSeconds(20);
 
   private final Map<String, Duration> timings = new LinkedHashMap<>();
