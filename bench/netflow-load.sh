@@ -9,8 +9,14 @@
 #   --duration S         seconds per run (default: 10; the issue's benchmark uses 60)
 #   --version 5|9|10     export format (default: 9)
 #   --collectors "..."   any of flowagg nfcapd nfacctd (default: all three)
+#   --tuples N           exactly N distinct (client, server) tuples, taken in turn (default: the sender's random
+#                        clients and popular servers)
+#   --db URL             flowagg on this PostgreSQL JDBC URL (FLOWAGG_DB_USER/PASSWORD from the environment);
+#                        default: the embedded H2 database
 #   --keep-going         run every rate even after a loss (default: a collector stops at its first loss)
 #   --work DIR           keep data, logs and totals here (default: a temporary directory, removed at the end)
+# flowagg's peak RSS and the most its totals lagged behind (freshness.lag_ms in GET /ingest/stats, sampled every
+# second while sending) are reported with each of its runs.
 # Environment: SENDER_ARGS adds sender options (e.g. "--clients 200 --servers 20" for fewer distinct tuples);
 # FLOWAGG_* variables set by the caller reach the flowagg node (e.g. FLOWAGG_FLUSH_INTERVAL=10s).
 # Needs: java 25 (JAVA_HOME or PATH), python3, curl; nfcapd/nfdump and nfacctd/pmacct for those collectors
@@ -32,10 +38,10 @@ VERSION=9
 COLLECTORS="flowagg nfcapd nfacctd"
 KEEP_GOING=0
 WORK=""
+TUPLES=0
+DB_URL=""
 SEED=1
 HOURS=2
-# 2026-02-03T00:00Z in hours since the epoch; run i uses hours FIRST_HOUR + i*HOURS onwards.
-FIRST_HOUR=491688
 SETTLE_SECONDS=${SETTLE_SECONDS:-60}
 
 while [[ $# -gt 0 ]]; do
@@ -47,10 +53,16 @@ while [[ $# -gt 0 ]]; do
     --collectors) COLLECTORS=$2; shift 2 ;;
     --keep-going) KEEP_GOING=1; shift ;;
     --work) WORK=$2; shift 2 ;;
+    --tuples) TUPLES=$2; shift 2 ;;
+    --db) DB_URL=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+# Recent hours (flowagg keeps 90 days of them): run i uses hours FIRST_HOUR + i*HOURS onwards, all in the past.
+RUN_COUNT=$(wc -w <<< "$RATES")
+FIRST_HOUR=$(( $(date +%s) / 3600 - RUN_COUNT * HOURS - 1 ))
 
 # Every collector asks for a large socket receive buffer; the kernel caps it at net.core.rmem_max. Raise the cap
 # (as root) so that no collector is limited by the default 4 MiB here. The kernel's own drop counter is reported.
@@ -117,8 +129,11 @@ fi
 # send PORT RATE RECORDS FIRST_HOUR TOTALS_FILE -> prints "datagrams achieved_rate" (parsed from the summary)
 send() {
   local port=$1 rate=$2 records=$3 hour=$4 totals=$5 summary
+  local tuples=()
+  (( TUPLES > 0 )) && tuples=(--tuples "$TUPLES")
   summary=$("${SENDER[@]}" --target "127.0.0.1:$port" --version "$VERSION" --rate "$rate" --records "$records" \
-    --seed "$SEED" --hours "$HOURS" --first-hour "$hour" --totals "$totals" ${SENDER_ARGS:-} 2>&1 >/dev/null | tail -1)
+    --seed "$SEED" --hours "$HOURS" --first-hour "$hour" --totals "$totals" "${tuples[@]}" ${SENDER_ARGS:-} 2>&1 >/dev/null \
+    | grep ' datagrams ' | tail -1)
   echo "$summary" >> "$WORK/sender.log"
   python3 -c 'import re,sys
 s = sys.argv[1]
@@ -167,10 +182,13 @@ start_flowagg() {
   local http udp cluster dir="$WORK/flowagg"
   http=$(free_port tcp); udp=$(free_port udp); cluster=$(free_port tcp)
   mkdir -p "$dir/data"
-  env -u FLOWAGG_DB_URL FLOWAGG_HTTP_HOST=127.0.0.1 FLOWAGG_HTTP_PORT="$http" FLOWAGG_CLUSTER_HOST=127.0.0.1 \
-    FLOWAGG_CLUSTER_PORT="$cluster" FLOWAGG_DATA_DIR="$dir/data" FLOWAGG_NETFLOW_PORT="$udp" \
-    "$JAVA" --sun-misc-unsafe-memory-access=allow -Xmx1g -jar "$JAR" > "$dir/node.log" 2>&1 &
+  env -u FLOWAGG_DB_URL ${DB_URL:+FLOWAGG_DB_URL=$DB_URL} FLOWAGG_HTTP_HOST=127.0.0.1 FLOWAGG_HTTP_PORT="$http" \
+    FLOWAGG_CLUSTER_HOST=127.0.0.1 FLOWAGG_CLUSTER_PORT="$cluster" FLOWAGG_DATA_DIR="$dir/data" \
+    FLOWAGG_NETFLOW_PORT="$udp" \
+    "$JAVA" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${FLOWAGG_JAVA_OPTS:--Xmx2g} \
+    -jar "$JAR" > "$dir/node.log" 2>&1 &
   PIDS+=($!)
+  FLOWAGG_PID=$!
   FLOWAGG_HTTP="http://127.0.0.1:$http"
   FLOWAGG_UDP=$udp
   for _ in $(seq 120); do
@@ -215,17 +233,31 @@ flowagg_counted() { # totals_file
   flowagg_compare "$1" | cut -d' ' -f1
 }
 
+flowagg_lag_ms() {
+  curl -fs "$FLOWAGG_HTTP/ingest/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["freshness"]["lag_ms"])'
+}
+
 run_flowagg() { # index rate
   local i=$1 rate=$2 hour=$((FIRST_HOUR + $1 * HOURS)) totals="$WORK/flowagg-$2.json" before datagrams achieved sendout
-  local sent counted mismatched
+  local sent counted mismatched sampler lag rss started stored tuples
   before=$(flowagg_datagrams)
-  sendout=$(send "$FLOWAGG_UDP" "$rate" $((rate * DURATION)) "$hour" "$totals") || { log "the sender failed; see $WORK/sender.log"; exit 1; }
+  # Sample how far behind the stored totals are, every second, while the sender runs.
+  ( while sleep 1; do flowagg_lag_ms 2>/dev/null || true; done ) > "$WORK/lag-$rate.txt" &
+  sampler=$!
+  started=$SECONDS
+  sendout=$(send "$FLOWAGG_UDP" "$rate" $((rate * DURATION)) "$hour" "$totals") || { kill "$sampler"; log "the sender failed; see $WORK/sender.log"; exit 1; }
   read -r datagrams achieved <<< "$sendout"
   wait_stable $((before + datagrams)) flowagg_datagrams > /dev/null
   sent=$(totals_bytes "$totals")
   counted=$(wait_stable "$sent" flowagg_counted "$totals")
+  stored=$((SECONDS - started))
+  kill "$sampler" 2>/dev/null || true
+  lag=$(sort -n "$WORK/lag-$rate.txt" | tail -1)
+  rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$FLOWAGG_PID/status" 2>/dev/null || echo "?")
+  tuples=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(max(sum(1 for r in t if r["hour"] == h) for h in {r["hour"] for r in t}))' "$totals")
   mismatched=$(flowagg_compare "$totals" | cut -d' ' -f2)
-  record flowagg "$rate" "$achieved" "$sent" "$counted" "$([[ $mismatched == 0 ]] || echo "$mismatched rows differ")" \
+  record flowagg "$rate" "$achieved" "$sent" "$counted" \
+    "$tuples tuples/hour; peak RSS ${rss} MB; lag at most ${lag:-0} ms; all stored ${stored} s after the start$([[ $mismatched == 0 ]] || echo "; $mismatched rows differ")" \
     && [[ "$mismatched" == 0 ]]
 }
 
@@ -285,7 +317,7 @@ EOF
 }
 
 # ---- the runs ------------------------------------------------------------------------------------------------
-log "work directory: $WORK; sender: ${SENDER[*]}; NetFlow version $VERSION; $DURATION s per rate"
+log "work directory: $WORK; sender: ${SENDER[*]}; NetFlow version $VERSION; $DURATION s per rate; tuples: $( (( TUPLES > 0 )) && echo "$TUPLES" || echo "random pairs"); flowagg on ${DB_URL:-H2}"
 for collector in $COLLECTORS; do
   case "$collector" in
     flowagg) start_flowagg ;;

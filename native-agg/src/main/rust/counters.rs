@@ -25,6 +25,8 @@ pub enum DecodeError {
     DatagramTruncated,
     MessageLengthMismatch,
     RecordCountMismatch,
+    ExportTimeImplausible,
+    RecordTimeImplausible,
     SetLengthTooShort,
     SetLengthPastEnd,
     ReservedSetId,
@@ -43,7 +45,7 @@ pub enum DecodeError {
     DecoderFault,
 }
 
-pub const ERRORS: usize = 21;
+pub const ERRORS: usize = 23;
 pub const WIDTH: usize = COUNTERS + ERRORS;
 /// Version slots: unknown, 5, 9, 10.
 pub const VERSION_SLOTS: usize = 4;

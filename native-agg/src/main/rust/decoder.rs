@@ -13,6 +13,8 @@ use std::ptr::NonNull;
 const V5_HEADER: usize = 24;
 const V5_RECORD: usize = 48;
 const V5_MAX_RECORDS: u32 = 30;
+/// Cisco IOS (bug CSCei12353) stamps some records' end up to about 100 s past the header's uptime; nfdump allows it.
+const V5_END_SLACK_MS: i32 = 100_000;
 
 /// The decoder: exporter states, and counters that outlive them.
 pub struct Decoder {
@@ -133,25 +135,17 @@ impl Decoder {
 
 /// NetFlow v5: a 24-byte header and up to 30 fixed 48-byte records.
 fn decode_v5<S: FlowSink>(b: &[u8], apply_sampling: bool, counters: &mut ExporterCounters, sink: &mut S) -> i64 {
-    if b.len() < V5_HEADER {
-        counters.error(5, DecodeError::DatagramTooShort);
+    if let Err(refused) = check_v5(b) {
+        counters.error(5, refused);
         return 0;
     }
-    let count = u16_at(b, 2);
+    let records = u16_at(b, 2) as usize;
     let sys_uptime = u32_at(b, 4) as i64;
     let export_ms = u32_at(b, 8) as i64 * 1000 + u32_at(b, 12) as i64 / 1_000_000;
     // Top 2 bits: sampling mode; low 14 bits: the interval, 0 when not sampled.
     let interval = u16_at(b, 22) & 0x3FFF;
     let rate = if interval == 0 { 1.0 } else { interval as f64 };
-    if count > V5_MAX_RECORDS {
-        counters.error(5, DecodeError::RecordCountMismatch);
-    }
-    let available = ((b.len() - V5_HEADER) / V5_RECORD) as u32;
-    if count > available {
-        counters.error(5, DecodeError::DatagramTruncated);
-    }
-    let records = count.min(available) as usize;
-    let body = &b[V5_HEADER..V5_HEADER + records * V5_RECORD];
+    let body = &b[V5_HEADER..];
     // Decided once per datagram, so that the common unsampled loop carries no floating-point scaling.
     if apply_sampling && rate != 1.0 {
         v5_records::<S, true>(body, rate, export_ms, sys_uptime, sink);
@@ -160,6 +154,41 @@ fn decode_v5<S: FlowSink>(b: &[u8], apply_sampling: bool, counters: &mut Exporte
     }
     counters.add(5, Counter::Flows, records as i64);
     records as i64
+}
+
+/// Why the datagram is not a v5 export packet (the Java `NetflowV5Decoder.checkPlausible`): a count or length that
+/// is off refuses it, as in nfdump, and so do a clock that was never set and a record whose times are impossible.
+fn check_v5(b: &[u8]) -> Result<(), DecodeError> {
+    if b.len() < V5_HEADER {
+        return Err(DecodeError::DatagramTooShort);
+    }
+    let count = u16_at(b, 2);
+    if count == 0 || count > V5_MAX_RECORDS {
+        return Err(DecodeError::RecordCountMismatch);
+    }
+    let expected = V5_HEADER + count as usize * V5_RECORD;
+    if b.len() != expected {
+        return Err(if b.len() < expected { DecodeError::DatagramTruncated } else { DecodeError::MessageLengthMismatch });
+    }
+    let sys_uptime = u32_at(b, 4) as u32;
+    let nanos = u32_at(b, 12);
+    let export_ms = (u32_at(b, 8) * 1000 + nanos / 1_000_000) as i64;
+    if nanos >= 1_000_000_000 || sys_uptime as i64 >= export_ms {
+        return Err(DecodeError::ExportTimeImplausible);
+    }
+    // Without an early exit: valid datagrams, the common case, are read to the end anyway, and this loop has no branch.
+    let mut implausible = false;
+    for r in b[V5_HEADER..].chunks_exact(V5_RECORD) {
+        let r: &[u8; V5_RECORD] = r.try_into().unwrap();
+        let first = u32::from_be_bytes([r[24], r[25], r[26], r[27]]);
+        let last = u32::from_be_bytes([r[28], r[29], r[30], r[31]]);
+        // Modulo 2^32 and signed, as `from_uptime` reads them, so a counter that wrapped in between is no problem; a
+        // First of 0 is an exporter that does not measure it.
+        let after_export = last.wrapping_sub(sys_uptime) as i32;
+        let duration = last.wrapping_sub(first) as i32;
+        implausible |= (after_export > V5_END_SLACK_MS) | ((first != 0) & (duration < 0));
+    }
+    if implausible { Err(DecodeError::RecordTimeImplausible) } else { Ok(()) }
 }
 
 /// The fixed 48-byte v5 records: each read from a constant offset of its own array, with no bounds check left.

@@ -118,12 +118,53 @@ fn v5_records_are_decoded_and_sampling_scales_bytes() {
     assert_eq!(decoder.counters[0].get(5, Counter::Flows), 2);
 }
 
+/// `packet` with the big-endian 32-bit word at `at` replaced.
+fn with_u32(mut packet: Vec<u8>, at: usize, v: u32) -> Vec<u8> {
+    packet[at..at + 4].copy_from_slice(&v.to_be_bytes());
+    packet
+}
+
 #[test]
-fn v5_count_beyond_the_datagram_is_counted_as_truncated() {
+fn implausible_v5_datagrams_are_refused_whole_and_counted_by_reason() {
+    let one_record_first_at = 24 + 24;
+    let cases = [
+        ("count beyond the datagram", v5_packet(3, 1, 0), DecodeError::DatagramTruncated),
+        ("a byte past the records", [v5_packet(1, 1, 0), vec![0]].concat(), DecodeError::MessageLengthMismatch),
+        ("count 0", v5_packet(0, 0, 0), DecodeError::RecordCountMismatch),
+        ("count 31", v5_packet(31, 31, 0), DecodeError::RecordCountMismatch),
+        ("nanoseconds of a whole second", with_u32(v5_packet(1, 1, 0), 12, 1_000_000_000),
+            DecodeError::ExportTimeImplausible),
+        ("booted before 1970", with_u32(v5_packet(1, 1, 0), 8, 5), DecodeError::ExportTimeImplausible),
+        ("a record ending 101 s after the export", with_u32(v5_packet(1, 1, 0), one_record_first_at + 4, 111_000),
+            DecodeError::RecordTimeImplausible),
+        ("a record starting after it ends", with_u32(v5_packet(2, 2, 0), one_record_first_at + 48, 9_600),
+            DecodeError::RecordTimeImplausible),
+    ];
+    for (name, packet, reason) in cases {
+        let mut decoder = Decoder::new(settings());
+        let mut sink = Collect::default();
+        assert_eq!(decoder.decode(EXPORTER, &packet, 0, &mut sink), 0, "{name}");
+        assert!(sink.0.is_empty(), "{name}");
+        assert_eq!(decoder.counters[0].errors(5, reason), 1, "{name}");
+    }
+}
+
+#[test]
+fn a_v5_record_ending_within_the_cisco_slack_after_the_export_is_decoded() {
     let mut decoder = Decoder::new(settings());
-    let flows = decoder.decode(EXPORTER, &v5_packet(3, 1, 0), 0, &mut Collect::default());
-    assert_eq!(flows, 1);
-    assert_eq!(decoder.counters[0].errors(5, DecodeError::DatagramTruncated), 1);
+    // Uptime 10 000 ms at export; the record ends 99 s later (and starts at 9 000).
+    let packet = with_u32(v5_packet(1, 1, 0), 24 + 28, 109_000);
+    assert_eq!(decoder.decode(EXPORTER, &packet, 0, &mut Collect::default()), 1);
+}
+
+#[test]
+fn a_v5_record_whose_first_is_0_is_not_measured_and_is_decoded() {
+    let mut decoder = Decoder::new(settings());
+    // The uptime wrapped 500 ms before the export, the flow ended 500 ms before the wrap; First left at 0.
+    let packet = with_u32(with_u32(with_u32(v5_packet(1, 1, 0), 4, 500), 24 + 24, 0), 24 + 28, 0u32.wrapping_sub(500));
+    let mut sink = Collect::default();
+    assert_eq!(decoder.decode(EXPORTER, &packet, 0, &mut sink), 1);
+    assert_eq!(sink.0[0].end_ms, 1_700_000_000_000 - 1_000);
 }
 
 #[test]

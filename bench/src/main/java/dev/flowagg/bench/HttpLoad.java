@@ -41,7 +41,9 @@ public final class HttpLoad {
     int clients = Integer.parseInt(opts.getOrDefault("clients", "8"));
     int getHourTuples = Integer.parseInt(opts.getOrDefault("getHourTuples", "10000"));
     int gets = Integer.parseInt(opts.getOrDefault("gets", "200"));
-    long baseHour = 400_000 + (System.currentTimeMillis() / 1000) % 100_000; // a fresh range of hours per run
+    // Recent hours (older ones are past the retention); names of this run's own, so totals start from zero.
+    long baseHour = System.currentTimeMillis() / 3_600_000 - hours - 2;
+    String run = Long.toString(System.currentTimeMillis() % 2_000_000_000L, 36);
 
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     long batches = records / batch;
@@ -71,6 +73,8 @@ public final class HttpLoad {
                         sb.append(',');
                       }
                       sb.append("{\"src_app\":\"app-")
+                          .append(run)
+                          .append('-')
                           .append(tuple)
                           .append("\",\"dest_app\":\"db-")
                           .append(tuple % 17)
@@ -111,9 +115,15 @@ public final class HttpLoad {
 
     // Check: every tuple of the first hour has exactly the bytes_tx acknowledged.
     String body = get(http, target, baseHour).body();
-    long rows = body.chars().filter(ch -> ch == '{').count();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\{\"src_app\":\"app-" + run + "-\\d+\"[^}]*\"bytes_tx\":(\\d+)").matcher(body);
+    long rows = 0;
+    long actualSum = 0;
+    while (m.find()) {
+      rows++;
+      actualSum += Long.parseLong(m.group(1));
+    }
     long expectedSum = Arrays.stream(expectedTx, 0, tuples).sum();
-    long actualSum = sumField(body, "\"bytes_tx\":");
     System.out.printf(
         "check hour %d: %d rows, bytes_tx sum %d, expected %d -> %s%n",
         baseHour, rows, actualSum, expectedSum, actualSum == expectedSum ? "EXACT" : "MISMATCH");
@@ -127,6 +137,8 @@ public final class HttpLoad {
           sb.append(',');
         }
         sb.append("{\"src_app\":\"svc-")
+            .append(run)
+            .append('-')
             .append(i)
             .append("\",\"dest_app\":\"api\",\"vpc_id\":\"vpc-9\",\"bytes_tx\":1,\"bytes_rx\":2,\"hour\":")
             .append(getHour)
@@ -175,18 +187,5 @@ public final class HttpLoad {
     return http.send(
         HttpRequest.newBuilder(URI.create(target + "/flows?hour=" + hour)).timeout(Duration.ofSeconds(60)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static long sumField(String body, String field) {
-    long sum = 0;
-    for (int i = body.indexOf(field); i >= 0; i = body.indexOf(field, i + 1)) {
-      int s = i + field.length();
-      int e = s;
-      while (e < body.length() && Character.isDigit(body.charAt(e))) {
-        e++;
-      }
-      sum += Long.parseLong(body, s, e, 10);
-    }
-    return sum;
   }
 }

@@ -127,6 +127,21 @@ public final class DatagramBatch implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Fills an empty batch with {@code count} meta entries and {@code used} bytes of payloads exactly as another batch
+   * held them (a batch written to disk and read back): offsets stay valid because the payloads keep their places.
+   */
+  public void restore(int count, int used, ByteBuffer metaBytes, ByteBuffer dataBytes) {
+    if (this.count != 0 || count > maxDatagrams || used > data.byteSize()
+        || metaBytes.remaining() != (long) count * META_BYTES || dataBytes.remaining() != used) {
+      throw new IllegalArgumentException("a restored batch must fit an empty batch exactly");
+    }
+    MemorySegment.copy(MemorySegment.ofBuffer(metaBytes), 0, meta, 0, metaBytes.remaining());
+    MemorySegment.copy(MemorySegment.ofBuffer(dataBytes), 0, data, 0, used);
+    this.count = count;
+    this.used = used;
+  }
+
   public int count() {
     return count;
   }

@@ -30,6 +30,16 @@ public interface FlowKernel extends AutoCloseable {
   /** Hands every {@code (tuple, hour)} gathered since the last drain to the sink, then empties the table. */
   void drain(AggregateSink sink);
 
+  /**
+   * Empties the table into rows not yet named (quick: a copy); {@link DrainedRows#emit} names them later, on any
+   * thread, exactly as {@link #drain} would have. By default the rows are named at once.
+   */
+  default DrainedRows drainRows() {
+    RowNames.Totals named = new RowNames.Totals();
+    drain(named);
+    return new DrainedRows(null, 0, named);
+  }
+
   /** Distinct {@code (tuple, hour)} entries waiting to be drained. */
   int pendingEntries();
 

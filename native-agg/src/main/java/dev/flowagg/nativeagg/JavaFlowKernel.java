@@ -125,6 +125,13 @@ public final class JavaFlowKernel implements FlowKernel {
   }
 
   @Override
+  public DrainedRows drainRows() {
+    DrainedRows out = new DrainedRows(names, table.size(), null);
+    table.drain(out::add);
+    return out;
+  }
+
+  @Override
   public int pendingEntries() {
     return table.size();
   }

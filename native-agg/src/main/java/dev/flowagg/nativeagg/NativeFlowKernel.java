@@ -134,7 +134,44 @@ public final class NativeFlowKernel implements FlowKernel {
     }
   }
 
+  @Override
+  public DrainedRows drainRows() {
+    lock.lock();
+    try {
+      RowNames.Totals spilledByName = spilled;
+      spilled = null;
+      long pending = (long) NativeCalls.PENDING.invokeExact(open());
+      DrainedRows out = new DrainedRows(names, (int) pending, spilledByName);
+      drainNative((chunk, rows) -> {
+        for (int r = 0; r < rows; r++) {
+          out.add(chunk, r * AggregateTable.WORDS);
+        }
+      });
+      return out;
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Receives a chunk of drained rows: {@code rows} slots of {@link AggregateTable#WORDS} words. */
+  @FunctionalInterface
+  private interface ChunkSink {
+    void accept(long[] chunk, int rows);
+  }
+
   private void drainNative(AggregateSink out) {
+    drainNative((chunk, rows) -> {
+      for (int r = 0; r < rows; r++) {
+        names.emit(chunk, r * AggregateTable.WORDS, out);
+      }
+    });
+  }
+
+  private void drainNative(ChunkSink out) {
     MemorySegment ctx = open();
     long[] chunk = new long[DRAIN_ROWS * AggregateTable.WORDS];
     while (true) {
@@ -151,9 +188,7 @@ public final class NativeFlowKernel implements FlowKernel {
         return;
       }
       MemorySegment.copy(rows, ValueLayout.JAVA_LONG, 0, chunk, 0, (int) n * AggregateTable.WORDS);
-      for (int r = 0; r < n; r++) {
-        names.emit(chunk, r * AggregateTable.WORDS, out);
-      }
+      out.accept(chunk, (int) n);
     }
   }
 

@@ -26,7 +26,7 @@ import java.util.Locale;
 public final class NativeLibraryLoader {
 
   /** The C ABI version this binding speaks. */
-  static final int ABI_VERSION = 2;
+  static final int ABI_VERSION = 3;
   private static final String LIBRARY = "flowagg_kernel";
   static final String CPU_VARIABLE = "FLOWAGG_NATIVE_CPU";
   static final String CPU_PROPERTY = "flowagg.native.cpu";

@@ -8,6 +8,7 @@ import dev.flowagg.protocol.netflow.encode.ExportFormat;
 import dev.flowagg.protocol.netflow.encode.ExportSession;
 import dev.flowagg.protocol.netflow.encode.ExportSettings;
 import dev.flowagg.protocol.netflow.encode.FlowSpec;
+import dev.flowagg.protocol.netflow.encode.NetflowV5DatagramBuilder;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -140,6 +141,28 @@ final class Corpora {
       case 1 -> "2001:db8:7:" + Integer.toHexString(random.nextInt(16)) + "::1";
       default -> "2001:db8:99::" + Integer.toHexString(random.nextInt(256));
     };
+  }
+
+  /**
+   * Garbage behind plausible NetFlow v5 headers: version 5, a count of 1 to 30 and the length it implies, a clock
+   * that is set and an uptime of an hour to 40 days, then records of random bytes.
+   */
+  static List<Exported> v5Garbage(int count, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Exported> out = new ArrayList<>(count);
+    long at = START_MILLIS;
+    for (int i = 0; i < count; i++) {
+      int records = 1 + random.nextInt(30);
+      long uptime = 3_600_000L + random.nextLong(40 * 86_400_000L);
+      byte[] header = NetflowV5DatagramBuilder.create().declaredCount(records).sysUptimeMillis(uptime)
+          .exportTimeMillis(at).build();
+      byte[] d = Arrays.copyOf(header, header.length + records * 48);
+      byte[] body = new byte[records * 48];
+      random.nextBytes(body);
+      System.arraycopy(body, 0, d, header.length, body.length);
+      out.add(new Exported(EXPORTERS[random.nextInt(EXPORTERS.length)], d, at += random.nextInt(3)));
+    }
+    return out;
   }
 
   /** Valid datagrams mutated (bit flips, truncation, corrupted length and count fields) and random bytes. */

@@ -92,6 +92,20 @@ class NativeFlowKernelDifferentialTest {
   }
 
   @Test
+  void randomRecordsBehindPlausibleV5HeadersAreRefusedAlike() {
+    List<Exported> stream = Corpora.v5Garbage(20_000, 0x16);
+
+    KernelRun.Outcome outcome = assertAllKernelsAgree(DecoderSettings.defaults(), Corpora.rules(), stream, 64, 0);
+
+    long refused = outcome.stats().stream().mapToLong(s -> s.errors(DecodeError.RECORD_TIME_IMPLAUSIBLE)).sum();
+    long accepted = stream.size() - refused;
+    // A random record has about one chance in four of plausible times, so only datagrams of very few records pass;
+    // none of 30.
+    assertThat(refused).isGreaterThan(stream.size() * 95L / 100);
+    assertThat(outcome.flows()).isLessThan(accepted * 3);
+  }
+
+  @Test
   void rulesNamedLikeAddressesMergeRowsByName() {
     // An app named like an address: its flows and that address's flows are one name in the output.
     ClassificationRules rules = ClassificationRules.builder().app("10.1.0.0/16", "203.0.113.5")

@@ -8,6 +8,8 @@ import dev.flowagg.node.ingest.NetflowIngest;
 import dev.flowagg.node.settings.ActorSystemName;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.storage.Database;
+import dev.flowagg.node.storage.FlowTables;
 import dev.flowagg.node.storage.SchemaMigration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -36,8 +38,12 @@ public record FlowaggNode(
     }
     Readiness readiness = new Readiness();
     CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
+    FlowTables tables = new FlowTables(new Database(settings.database(), "flowagg-tables", settings.database().poolSize()));
     ActorSystem<Void> system =
-        ActorSystem.create(Guardian.create(settings, classification, kernel, access, readiness, binding), ActorSystemName.NAME, config);
+        ActorSystem.create(
+            Guardian.create(settings, classification, tables, kernel, access, readiness, binding),
+            ActorSystemName.NAME, config);
+    system.getWhenTerminated().thenRun(tables::close);
     // Should the guardian fail before the port is bound, whoever waits for the port hears of it instead of waiting forever.
     system
         .getWhenTerminated()

@@ -1,10 +1,9 @@
 package dev.flowagg.node;
 
 import dev.flowagg.nativeagg.FlowKernel;
-import dev.flowagg.node.aggregate.FlowAggregate;
-import dev.flowagg.node.aggregate.FlowReader;
+import dev.flowagg.node.aggregate.FlowSlice;
 import dev.flowagg.node.aggregate.FlowWriter;
-import dev.flowagg.node.aggregate.HourIndex;
+import dev.flowagg.node.aggregate.RetentionSweep;
 import dev.flowagg.node.http.BatchWrites;
 import dev.flowagg.node.http.ClusterRoutes;
 import dev.flowagg.node.http.FlowLogRoutes;
@@ -12,6 +11,8 @@ import dev.flowagg.node.http.FlowRoutes;
 import dev.flowagg.node.http.IngestRoutes;
 import dev.flowagg.node.http.MetricsRoutes;
 import dev.flowagg.node.http.RequestObserver;
+import dev.flowagg.node.http.TotalsRoutes;
+import dev.flowagg.node.query.TotalsEngine;
 import dev.flowagg.node.ingest.IngestStatus;
 import dev.flowagg.node.ingest.NetflowIngest;
 import dev.flowagg.node.metrics.ClusterCollector;
@@ -19,6 +20,7 @@ import dev.flowagg.node.metrics.IngestCollector;
 import dev.flowagg.node.metrics.NodeMetrics;
 import dev.flowagg.node.metrics.UdpDropsCollector;
 import dev.flowagg.node.http.HealthRoutes;
+import dev.flowagg.node.http.HttpServerProtocol;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.http.RouteFallbacks;
 import dev.flowagg.node.http.RouteSafety;
@@ -29,8 +31,14 @@ import dev.flowagg.node.shutdown.GracefulStop;
 import dev.flowagg.node.http.security.HttpAccess;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.storage.DatabaseHealth;
+import dev.flowagg.node.storage.FlowTables;
 import dev.flowagg.node.templates.TemplateStore;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -57,6 +65,7 @@ public final class Guardian {
   public static Behavior<Void> create(
       NodeSettings settings,
       Classification classification,
+      FlowTables tables,
       FlowKernel kernel,
       HttpAccess access,
       Readiness readiness,
@@ -64,8 +73,10 @@ public final class Guardian {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
-          FlowAggregate.initSharding(system, settings.aggregate());
-          HourIndex.initSharding(system, settings.aggregate());
+          FlowSlice.initSharding(
+              system,
+              new FlowSlice.Environment(tables, settings.aggregate(), settings.retention(), InstantSource.system()));
+          RetentionSweep.start(system, tables, settings.retention(), InstantSource.system());
           IdempotencyKey.initSharding(system, settings.idempotency().retention());
           KeySweep.start(system, settings.database(), settings.idempotency());
 
@@ -78,17 +89,21 @@ public final class Guardian {
                   });
           joinCluster(system, settings);
 
+          DatabaseHealth health = new DatabaseHealth(tables.database(), Duration.ofSeconds(1), readiness::database);
+          system.getWhenTerminated().thenRun(health::close);
           FlowWriter writer = new FlowWriter(system, settings.requestTimeout());
+          Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
           BatchWrites writes =
               new BatchWrites(
                   writer,
                   new IdempotentRequests(system, settings.requestTimeout()),
                   settings,
+                  health,
                   Materializer.matFromSystem(system));
           IngestStatus ingest =
               NetflowIngest.start(
-                  ctx, settings.ingest(), kernel, writer, new TemplateStore(settings.database()),
-                  settings.shutdown().flushDeadline());
+                  ctx, settings.ingest(), settings.retention(), settings.dataDir(), kernel, writer,
+                  new TemplateStore(settings.database()), settings.shutdown().flushDeadline());
           GracefulStop.register(system, settings.shutdown(), readiness, binding);
           NodeMetrics metrics = NodeMetrics.get(system);
           ClusterCollector clusterMetrics = new ClusterCollector(system);
@@ -102,8 +117,12 @@ public final class Guardian {
           // Around the access guard: no answer, its refusals included, is ever Pekko's plain text.
           Route routes =
               RouteSafety.around(access.guard(new AllDirectives() {}.concat(
-                  new FlowRoutes(
-                          writes, new FlowReader(system, settings.requestTimeout()), settings.maxRecordsPerRequest())
+                  new FlowRoutes(writes, tables.database(), health, blocking, settings.maxRecordsPerRequest())
+                      .routes(),
+                  new TotalsRoutes(
+                          new TotalsEngine(tables.database(), settings.queryCacheBytes(), settings.retention(),
+                              InstantSource.system()),
+                          health, blocking, Materializer.matFromSystem(system))
                       .routes(),
                   new FlowLogRoutes(writes, classification, settings.maxRecordsPerRequest()).routes(),
                   new IngestRoutes(ingest).routes(),
@@ -113,7 +132,10 @@ public final class Guardian {
                   RouteFallbacks.notFound())), readiness);
           // Every answer, refusals included, is counted and written to the access log.
           access
-              .serve(Http.get(system).newServerAt(settings.httpHost(), settings.httpPort()))
+              .serve(
+                  Http.get(system)
+                      .newServerAt(settings.httpHost(), settings.httpPort())
+                      .adaptSettings(HttpServerProtocol::adapt))
               .bind(new RequestObserver(metrics.http(), settings.ingest().logInterval()).observe(routes))
               .whenComplete(
                   (b, failure) -> {

@@ -61,7 +61,7 @@ class RequestDeadlineIT {
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
     assertThat(r.headers().firstValue("Retry-After")).contains("1");
-    assertThat(r.body()).startsWith("{\"error\":\"" + why).contains("retry it (with the same Idempotency-Key");
+    assertThat(r.body()).startsWith("{\"error\":\"" + why).contains("retry it with the same Idempotency-Key");
   }
 
   @Test

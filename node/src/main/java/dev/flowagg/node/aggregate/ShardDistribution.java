@@ -19,7 +19,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 public final class ShardDistribution {
 
   /** The sharded entity types. */
-  public static final List<EntityTypeKey<?>> TYPES = List.of(FlowAggregate.TYPE_KEY, HourIndex.TYPE_KEY);
+  public static final List<EntityTypeKey<?>> TYPES = List.of(FlowSlice.TYPE_KEY);
 
   /** One member's share of one entity type. */
   public record Hosted(int shards, int entities) {

@@ -7,14 +7,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Validated records folded into one delta per {@code (tuple, hour)}: what each entity and each hour index is asked
- * to do for one write.
+ * Validated records folded into one delta per {@code (tuple, hour)}, and cut per {@link FlowSlice} into
+ * {@link DeltaBlock}s that each fit one message: what the slices are asked to do for one write.
  */
-public record WriteBatch(
-    int records, Map<FlowKey, List<HourDelta>> byTuple, Map<Long, List<FlowKey>> tuplesByHour,
-    Map<TupleHour, Integer> firstRecordOf) {
+public record WriteBatch(int records, Map<Integer, List<DeltaBlock>> bySlice, Map<TupleHour, Integer> firstRecordOf) {
+
+  /** Encoded bytes of deltas one message may carry: half the cluster transport's 256 KiB frame, for headroom. */
+  public static final int MAX_PART_BYTES = 128 * 1024;
 
   /** A tuple in one hour. */
   public record TupleHour(FlowKey key, long hour) {}
@@ -43,19 +45,48 @@ public record WriteBatch(
       sum[0] += r.bytesTx();
       sum[1] += r.bytesRx();
     }
-    Map<FlowKey, List<HourDelta>> byTuple = new LinkedHashMap<>();
-    Map<Long, List<FlowKey>> byHour = new LinkedHashMap<>();
+    Map<Integer, Parts> bySlice = new TreeMap<>();
     sums.forEach(
-        (th, sum) -> {
-          byTuple.computeIfAbsent(th.key(), k -> new ArrayList<>(1)).add(new HourDelta(th.hour(), sum[0], sum[1]));
-          byHour.computeIfAbsent(th.hour(), h -> new ArrayList<>()).add(th.key());
-        });
-    return new Ready(new WriteBatch(records.size(), byTuple, byHour, first));
+        (th, sum) -> bySlice.computeIfAbsent(th.key().slice(), s -> new Parts()).add(th.key(), th.hour(), sum));
+    Map<Integer, List<DeltaBlock>> blocks = new TreeMap<>();
+    bySlice.forEach((slice, parts) -> blocks.put(slice, parts.finish()));
+    return new Ready(new WriteBatch(records.size(), blocks, first));
+  }
+
+  /** How many (slice, part) messages the write takes. */
+  public int parts() {
+    return bySlice.values().stream().mapToInt(List::size).sum();
   }
 
   /** The problem reported when adding a record would take a total past 2^63-1. */
   public static Problem overflowProblem(int index, String field) {
     return new Problem(
         index, field, "would take the total of " + field + " for this tuple and hour past 9223372036854775807 (2^63-1)");
+  }
+
+  /** Deltas of one slice, cut into blocks of at most {@link #MAX_PART_BYTES}. */
+  public static final class Parts {
+    private final List<DeltaBlock> done = new ArrayList<>();
+    private DeltaBlock.Builder current = DeltaBlock.builder();
+
+    public void add(FlowKey key, long hour, long[] sum) {
+      add(key.srcApp(), key.destApp(), key.vpcId(), hour, sum[0], sum[1]);
+    }
+
+    public void add(String src, String dst, String vpc, long hour, long tx, long rx) {
+      current.add(src, dst, vpc, hour, tx, rx);
+      if (current.byteSize() >= MAX_PART_BYTES) {
+        done.add(current.build());
+        current = DeltaBlock.builder();
+      }
+    }
+
+    public List<DeltaBlock> finish() {
+      if (current.count() > 0) {
+        done.add(current.build());
+        current = DeltaBlock.builder();
+      }
+      return done;
+    }
   }
 }

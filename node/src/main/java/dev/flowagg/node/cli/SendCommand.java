@@ -102,6 +102,11 @@ public final class SendCommand implements Callable<Integer> {
       description = "Client hosts (default: ${DEFAULT-VALUE}).")
   private int clients;
 
+  @Option(names = "--tuples", defaultValue = "0", paramLabel = "N",
+      description = {"Exactly N distinct IPv4 (client, server) pairs, taken in turn (clients are added as needed),",
+          "instead of random clients and popular servers: a known cardinality for load tests (default: off)."})
+  private int tuples;
+
   @Option(names = "--servers", defaultValue = "100", paramLabel = "S",
       description = "Server hosts (default: ${DEFAULT-VALUE}).")
   private int servers;
@@ -178,7 +183,8 @@ public final class SendCommand implements Callable<Integer> {
     }
     long hour = firstHour != null ? firstHour : System.currentTimeMillis() / 3_600_000L - (hours - 1);
     try {
-      return new TrafficShape(seed, records, clients, servers, hour, hours, share, biflow);
+      TrafficShape shape = new TrafficShape(seed, records, clients, servers, hour, hours, share, biflow, 0);
+      return tuples > 0 ? shape.withPairs(tuples) : shape;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -2,36 +2,54 @@ package dev.flowagg.node.http;
 
 import static dev.flowagg.node.http.BatchWrites.done;
 
-import dev.flowagg.node.aggregate.FlowReader;
-import dev.flowagg.node.aggregate.HourTotals;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.flowagg.node.query.HourRows;
+import dev.flowagg.node.storage.Database;
+import dev.flowagg.node.storage.DatabaseHealth;
 import dev.flowagg.protocol.flow.FlowRecordParser;
 import dev.flowagg.protocol.flow.ParseOutcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /** {@code POST /flows} (a JSON array of flow records) and {@code GET /flows?hour=N}. */
 public final class FlowRoutes extends AllDirectives {
 
-  /** One row of {@code GET /flows}: the same field names a client posts. */
-  public record FlowRow(String srcApp, String destApp, String vpcId, long bytesTx, long bytesRx, long hour) {
-    static FlowRow of(HourTotals t) {
-      return new FlowRow(t.key().srcApp(), t.key().destApp(), t.key().vpcId(), t.bytesTx(), t.bytesRx(), t.hour());
-    }
-  }
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+  private static final int ROWS_PER_CHUNK = 512;
 
   private final BatchWrites writes;
-  private final FlowReader reader;
+  private final Database db;
+  private final DatabaseHealth health;
+  private final Executor blocking;
   private final FlowRecordParser parser;
 
-  public FlowRoutes(BatchWrites writes, FlowReader reader, int maxRecordsPerRequest) {
+  public FlowRoutes(
+      BatchWrites writes, Database db, DatabaseHealth health, Executor blocking, int maxRecordsPerRequest) {
     this.writes = writes;
-    this.reader = reader;
+    this.db = db;
+    this.health = health;
+    this.blocking = blocking;
     this.parser = new FlowRecordParser(maxRecordsPerRequest);
   }
 
@@ -46,7 +64,7 @@ public final class FlowRoutes extends AllDirectives {
                             request ->
                                 completeWithFuture(
                                     writes.withBody(request, MediaTypes.APPLICATION_JSON, this::applyBody)))),
-                get(() -> parameterList("hour", hours -> completeWithFuture(getFlows(hours)))),
+                get(() -> parameterMultiMap(params -> completeWithFuture(getFlows(params)))),
                 RouteFallbacks.methodNotAllowed("GET, POST")));
   }
 
@@ -59,7 +77,13 @@ public final class FlowRoutes extends AllDirectives {
     };
   }
 
-  private CompletionStage<HttpResponse> getFlows(List<String> hours) {
+  private CompletionStage<HttpResponse> getFlows(Map<String, List<String>> params) {
+    List<String> unknown = params.keySet().stream().filter(p -> !p.equals("hour")).sorted().toList();
+    if (!unknown.isEmpty()) {
+      return done(JsonBodies.error(StatusCodes.BAD_REQUEST, "unknown query parameter " + String.join(", ", unknown)
+          + ": GET /flows takes only hour; GET /totals takes ranges, filters, groups and formats"));
+    }
+    List<String> hours = params.getOrDefault("hour", List.of());
     if (hours.size() != 1) {
       return done(
           JsonBodies.error(
@@ -68,28 +92,88 @@ public final class FlowRoutes extends AllDirectives {
                   ? "query parameter 'hour' is required: GET /flows?hour=N"
                   : "query parameter 'hour' must be given once"));
     }
-    long hour = parseHour(hours.getFirst());
+    // Written as in a POST body: decimal digits without sign or leading zeros.
+    long hour = FlowRecordParser.parseCount(hours.getFirst());
     if (hour < 0) {
       return done(
           JsonBodies.error(
               StatusCodes.BAD_REQUEST,
-              "query parameter 'hour' must be a non-negative integer, not '" + hours.getFirst() + "'"));
+              "query parameter 'hour' must be a non-negative integer without sign or leading zeros, not '"
+                  + hours.getFirst() + "'"));
     }
-    return writes.withinDeadline(
-        reader
-            .readHour(hour)
-            .thenApply(totals -> JsonBodies.json(StatusCodes.OK, totals.stream().map(FlowRow::of).toList())));
+    String down = health.problem();
+    if (down != null) {
+      return done(unreadable(down));
+    }
+    return CompletableFuture.supplyAsync(() -> open(hour), blocking)
+        .thenApply(rows -> HttpResponse.create()
+            .withStatus(StatusCodes.OK)
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, stream(rows, hour))))
+        .exceptionally(failure -> unreadable(rootMessage(failure)));
   }
 
-  /** The hour, or -1 when the text is not a non-negative integer that fits in 63 bits. */
-  static long parseHour(String text) {
-    if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return -1;
-    }
+  /** The 503 of a read the database could not answer: nothing happened, a retry is safe. */
+  static HttpResponse unreadable(String why) {
+    return JsonBodies.error(
+        StatusCodes.SERVICE_UNAVAILABLE, "the database is unavailable (" + why + "); nothing was read: retry the request",
+        RawHeader.create("Retry-After", "1"));
+  }
+
+  private HourRows open(long hour) {
     try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      return -1;
+      return HourRows.open(db, hour);
+    } catch (SQLException e) {
+      throw new UncheckedIOException(new IOException(e.getMessage(), e));
     }
+  }
+
+  /** The hour's rows as one JSON array, written a chunk of rows at a time as the cursor yields them. */
+  private static Source<ByteString, ?> stream(HourRows rows, long hour) {
+    boolean[] started = {false};
+    boolean[] ended = {false};
+    return Source.unfoldResource(
+        () -> rows,
+        r -> {
+          if (ended[0]) {
+            return Optional.empty();
+          }
+          ByteArrayOutputStream out = new ByteArrayOutputStream(64 * ROWS_PER_CHUNK);
+          if (!started[0]) {
+            out.write('[');
+          }
+          try (JsonGenerator g = JSON.createGenerator(out).setRootValueSeparator(null)) {
+            for (int n = 0; n < ROWS_PER_CHUNK; n++) {
+              HourRows.Row row = r.next();
+              if (row == null) {
+                ended[0] = true;
+                break;
+              }
+              if (started[0]) {
+                g.writeRaw(',');
+              }
+              started[0] = true;
+              g.writeStartObject();
+              g.writeStringField("src_app", row.srcApp());
+              g.writeStringField("dest_app", row.destApp());
+              g.writeStringField("vpc_id", row.vpcId());
+              g.writeNumberField("bytes_tx", row.bytesTx());
+              g.writeNumberField("bytes_rx", row.bytesRx());
+              g.writeNumberField("hour", hour);
+              g.writeEndObject();
+            }
+          }
+          if (ended[0]) {
+            out.write(']');
+          }
+          return Optional.of(ByteString.fromArrayUnsafe(out.toByteArray()));
+        },
+        HourRows::close);
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

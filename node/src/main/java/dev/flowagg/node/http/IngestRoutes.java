@@ -50,6 +50,8 @@ public final class IngestRoutes extends AllDirectives {
             "receive", status.receive(),
             "datagrams_received", c.datagramsReceived.get(),
             "datagrams_dropped_busy", c.datagramsDroppedBusy.get(),
+            "datagrams_dropped_pending_full", c.droppedPendingFull.total(),
+            "datagrams_dropped_over_share", c.droppedOverShare.total(),
             "datagrams_dropped_not_allowed", c.droppedNotAllowed.total(),
             "datagrams_dropped_oversize", c.datagramsDroppedOversize.get(),
             "receive_errors", c.receiveErrors.get()));
@@ -58,11 +60,23 @@ public final class IngestRoutes extends AllDirectives {
         ordered(
             "flows", c.flows.get(),
             "pending_entries", c.pendingEntries.get(),
+            "max_pending_entries", status.maxPendingEntries(),
             "deliveries", c.deliveries.get(),
             "entries_delivered", c.entriesDelivered.get(),
             "deliveries_in_flight", c.deliveriesInFlight.get(),
+            "in_flight_entries", c.inFlightEntries.get(),
             "delivery_retries", c.deliveryRetries.get(),
-            "entries_refused_overflow", c.entriesRefusedOverflow.get()));
+            "entries_refused_overflow", c.entriesRefusedOverflow.get(),
+            "entries_outside_retention", c.entriesOutsideRetention.get()));
+    // How far behind the stored totals are: what a GET /flows does not show yet.
+    body.put(
+        "freshness",
+        ordered(
+            "lag_ms", c.lagMillis(System.nanoTime()),
+            "waiting_entries", c.pendingEntries.get() + c.inFlightEntries.get(),
+            "stored_entries_per_second", Math.round(c.storedPerSecond()),
+            "last_delivery_ms", c.lastDeliveryMillis.get(),
+            "log_errors", c.logErrors.get()));
     body.put(
         "templates",
         ordered(
@@ -82,6 +96,7 @@ public final class IngestRoutes extends AllDirectives {
     List<Map<String, Object>> exporters =
         status.exporters().get().stream().map(IngestRoutes::exporter).toList();
     body.put("exporters", exporters);
+    body.put("dropped_by_exporter", droppedByExporter(c));
     body.put(
         "not_allowed",
         ordered(
@@ -91,6 +106,23 @@ public final class IngestRoutes extends AllDirectives {
                 .toList(),
             "untracked_sources_datagrams", c.droppedNotAllowed.untracked()));
     return body;
+  }
+
+  /** Per exporter, the datagrams dropped for the table's bound or its fair share, with a total for the untracked. */
+  private static List<Map<String, Object>> droppedByExporter(IngestCounters c) {
+    Map<String, long[]> by = new TreeMap<>();
+    c.droppedPendingFull.bySource().forEach(d -> by.computeIfAbsent(d.source().toString(), k -> new long[2])[0] =
+        d.datagrams());
+    c.droppedOverShare.bySource().forEach(d -> by.computeIfAbsent(d.source().toString(), k -> new long[2])[1] =
+        d.datagrams());
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    by.forEach((exporter, n) -> out.add(ordered("exporter", exporter, "pending_full", n[0], "over_share", n[1])));
+    long untracked = c.droppedPendingFull.untracked() + c.droppedOverShare.untracked();
+    if (untracked > 0) {
+      out.add(ordered("exporter", "untracked", "pending_full", c.droppedPendingFull.untracked(), "over_share",
+          c.droppedOverShare.untracked()));
+    }
+    return out;
   }
 
   private static Map<String, Object> exporter(ExporterStats s) {

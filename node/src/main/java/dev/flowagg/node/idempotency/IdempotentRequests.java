@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import dev.flowagg.node.sharding.PatientAsk;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -34,10 +35,12 @@ public final class IdempotentRequests {
   private static final Logger log = LoggerFactory.getLogger(IdempotentRequests.class);
 
   private final ClusterSharding sharding;
+  private final ActorSystem<?> system;
   private final Duration timeout;
 
   public IdempotentRequests(ActorSystem<?> system, Duration timeout) {
     this.sharding = ClusterSharding.get(system);
+    this.system = system;
     this.timeout = timeout;
   }
 
@@ -64,8 +67,10 @@ public final class IdempotentRequests {
   public CompletionStage<HttpResponse> run(
       String key, String requestHash, Function<String, CompletionStage<HttpResponse>> write) {
     var entity = sharding.entityRefFor(IdempotencyKey.TYPE_KEY, IdempotencyKey.entityId(key));
-    return entity
-        .<IdempotencyKey.BeginReply>ask(replyTo -> new IdempotencyKey.Begin(requestHash, replyTo), timeout)
+    // Begin is idempotent (the same request gets the same write id): asked again while the key's node fails over.
+    return PatientAsk.<IdempotencyKey.Command, IdempotencyKey.BeginReply>ask(
+            entity, replyTo -> new IdempotencyKey.Begin(requestHash, replyTo), PatientAsk.deadline(timeout),
+            system.executionContext())
         .thenCompose(
             reply ->
                 switch (reply) {
@@ -97,9 +102,9 @@ public final class IdempotentRequests {
       String writeId,
       HttpResponse response) {
     byte[] body = ((HttpEntity.Strict) response.entity()).getData().toArray();
-    return entity
-        .<IdempotencyKey.Finished>ask(
-            replyTo -> new IdempotencyKey.Finish(writeId, response.status().intValue(), body, replyTo), timeout)
+    return PatientAsk.<IdempotencyKey.Command, IdempotencyKey.Finished>ask(
+            entity, replyTo -> new IdempotencyKey.Finish(writeId, response.status().intValue(), body, replyTo),
+            PatientAsk.deadline(timeout), system.executionContext())
         .handle(
             (finished, failure) -> {
               if (failure != null) {

@@ -12,9 +12,9 @@ import java.util.function.Supplier;
  */
 public record IngestStatus(
     boolean enabled, int port, String receive, FlowKernel.Kind kernel, IngestCounters counters,
-    Supplier<List<ExporterStats>> exporters, Supplier<KernelTimings> timings) {
+    Supplier<List<ExporterStats>> exporters, Supplier<KernelTimings> timings, long maxPendingEntries) {
 
   public static IngestStatus disabled() {
-    return new IngestStatus(false, 0, null, null, new IngestCounters(), List::of, () -> null);
+    return new IngestStatus(false, 0, null, null, new IngestCounters(), List::of, () -> null, 0);
   }
 }

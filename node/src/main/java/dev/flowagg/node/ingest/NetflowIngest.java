@@ -10,6 +10,7 @@ import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.IngestSettings;
 import dev.flowagg.node.settings.NativeReceive;
+import dev.flowagg.node.settings.RetentionSettings;
 import dev.flowagg.node.templates.TemplateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,17 +87,28 @@ public final class NetflowIngest {
    * within {@code flushDeadline} (service-stop), while the entities are still there.
    */
   public static IngestStatus start(
-      ActorContext<?> ctx, IngestSettings settings, FlowKernel kernel, FlowWriter writer, TemplateStore templates,
-      Duration flushDeadline) {
+      ActorContext<?> ctx, IngestSettings settings, RetentionSettings retention, java.nio.file.Path dataDir,
+      FlowKernel kernel, FlowWriter writer, TemplateStore templates, Duration flushDeadline) {
     if (!settings.enabled()) {
       log.info("NetFlow/IPFIX listener disabled (FLOWAGG_NETFLOW_PORT=0)");
       return IngestStatus.disabled();
     }
     IngestCounters counters = new IngestCounters();
     BatchPool pool = new BatchPool(settings.batches(), settings.batchDatagrams(), settings.batchBytes());
+    DeliveryLog deliveryLog = null;
+    DeliveryLog.Recovered recovered = null;
+    if (settings.logPending()) {
+      try {
+        deliveryLog = DeliveryLog.open(dataDir.resolve("netflow-log"));
+        recovered = deliveryLog.recover();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the NetFlow delivery log under " + dataDir
+            + " (FLOWAGG_DATA_DIR): " + e.getMessage(), e);
+      }
+    }
     ActorRef<IngestActor.Command> actor =
         ctx.spawn(
-            IngestActor.create(kernel, pool, writer, settings, counters, templates),
+            IngestActor.create(kernel, pool, writer, settings, retention, counters, templates, deliveryLog, recovered),
             "netflow-ingest",
             DispatcherSelector.fromConfig("flowagg-ingest-dispatcher"));
     ExporterAllowList allowList = ExporterAllowList.of(settings.netflowAllow());
@@ -127,9 +139,9 @@ public final class NetflowIngest {
                           if (failure != null) {
                             log.warn(
                                 "shutdown: NetFlow deltas not all delivered within {} ms ({} entries pending, {} "
-                                    + "deliveries in flight)",
+                                    + "in the delivery under way)",
                                 flushDeadline.toMillis(), counters.pendingEntries.get(),
-                                counters.deliveriesInFlight.get());
+                                counters.inFlightEntries.get());
                           } else {
                             log.info(
                                 "shutdown: NetFlow delivered ({} entries in the last flush; {} flows received in all)",
@@ -138,6 +150,7 @@ public final class NetflowIngest {
                           return Done.getInstance();
                         }));
     return new IngestStatus(
-        true, receiver.port(), receiver.path().label(), kernel.kind(), counters, kernel::stats, kernel::timings);
+        true, receiver.port(), receiver.path().label(), kernel.kind(), counters, kernel::stats, kernel::timings,
+        settings.maxPendingEntries());
   }
 }

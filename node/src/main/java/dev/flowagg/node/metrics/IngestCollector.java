@@ -29,6 +29,8 @@ public final class IngestCollector implements MultiCollector {
         .add(c.datagramsReceived.get()).counter());
     out.add(family("flowagg_ingest_dropped_datagrams", "Datagrams dropped by the node, by reason", "reason")
         .add(c.datagramsDroppedBusy.get(), "busy")
+        .add(c.droppedPendingFull.total(), "pending_full")
+        .add(c.droppedOverShare.total(), "over_share")
         .add(c.datagramsDroppedOversize.get(), "oversize").counter());
     out.add(family("flowagg_ingest_receive_errors", "Errors reading the NetFlow socket")
         .add(c.receiveErrors.get()).counter());
@@ -38,8 +40,27 @@ public final class IngestCollector implements MultiCollector {
         .add(c.deliveryRetries.get()).counter());
     out.add(family("flowagg_ingest_pending_entries", "(tuple, hour) entries aggregated and not yet delivered")
         .add(c.pendingEntries.get()).gauge());
-    out.add(family("flowagg_ingest_deliveries_in_flight", "Deliveries to the entities under way now")
+    out.add(family("flowagg_ingest_deliveries_in_flight", "Deliveries to the flow slices under way now (0 or 1)")
         .add(c.deliveriesInFlight.get()).gauge());
+    out.add(family("flowagg_ingest_waiting_entries",
+            "(tuple, hour) entries received and not yet stored: in the table and in the delivery under way")
+        .add(c.pendingEntries.get() + c.inFlightEntries.get()).gauge());
+    out.add(family("flowagg_ingest_lag_seconds",
+            "Age of the oldest NetFlow delta not yet stored: how far behind GET /flows is")
+        .add(c.lagMillis(System.nanoTime()) / 1000.0).gauge());
+    out.add(family("flowagg_ingest_entries_outside_retention",
+            "Entries left out because their hour is past the retention or too far ahead of the clock")
+        .add(c.entriesOutsideRetention.get()).counter());
+    out.add(family("flowagg_ingest_log_errors", "Failed writes or reads of the NetFlow delivery log")
+        .add(c.logErrors.get()).counter());
+    ScrapedFamily byExporter = family("flowagg_ingest_exporter_dropped_datagrams",
+        "Datagrams dropped for the table's bound (pending_full) or an exporter's fair share (over_share), by exporter",
+        "exporter", "reason");
+    c.droppedPendingFull.bySource().forEach(
+        d -> byExporter.add(d.datagrams(), exporters.of(d.source().toString()), "pending_full"));
+    c.droppedOverShare.bySource().forEach(
+        d -> byExporter.add(d.datagrams(), exporters.of(d.source().toString()), "over_share"));
+    out.add(byExporter.counter());
     decoderMetrics(out);
     KernelTimings timings = status.timings().get();
     if (timings != null) {

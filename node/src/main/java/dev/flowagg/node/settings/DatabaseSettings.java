@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * Where events and snapshots are stored: PostgreSQL when {@code FLOWAGG_DB_URL} is set, else an embedded H2 file
  * database under the data directory.
  */
-public record DatabaseSettings(Kind kind, String url, String user, String password) {
+public record DatabaseSettings(Kind kind, String url, String user, String password, int poolSize) {
 
   /** The supported databases, with what Slick and Flyway need to know of each. */
   public enum Kind {
@@ -34,14 +34,22 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
     String url = flowagg.getString("db.url");
     if (url.isBlank()) {
       String file = dataDir.resolve("flowagg").toString();
-      return new DatabaseSettings(Kind.H2, "jdbc:h2:file:" + file + H2_OPTIONS, "sa", "");
+      return new DatabaseSettings(Kind.H2, "jdbc:h2:file:" + file + H2_OPTIONS, "sa", "", poolSize(flowagg));
     }
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException(
           "FLOWAGG_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), not '" + url + "'");
     }
     return new DatabaseSettings(
-        Kind.POSTGRESQL, url, flowagg.getString("db.user"), flowagg.getString("db.password"));
+        Kind.POSTGRESQL, url, flowagg.getString("db.user"), flowagg.getString("db.password"), poolSize(flowagg));
+  }
+
+  private static int poolSize(Config flowagg) {
+    int n = flowagg.getInt("db.pool-size");
+    if (n < 1) {
+      throw new IllegalArgumentException("flowagg.db.pool-size must be at least 1, not " + n);
+    }
+    return n;
   }
 
   /** The password never appears in logs. */

@@ -23,11 +23,11 @@ public record IngestSettings(
     SamplingMode sampling,
     Duration templateLifetime,
     Duration flushInterval,
-    int flushMaxEntries,
+    int maxPendingEntries,
+    boolean logPending,
     int batchDatagrams,
     int batchBytes,
     int batches,
-    int maxDeliveriesInFlight,
     Duration logInterval) {
 
   public boolean enabled() {
@@ -54,11 +54,11 @@ public record IngestSettings(
         SamplingMode.valueOf(sampling),
         c.getDuration("template-lifetime"),
         c.getDuration("flush-interval"),
-        c.getInt("flush-max-entries"),
+        c.getInt("max-pending-entries"),
+        c.getBoolean("log-pending"),
         c.getInt("batch-datagrams"),
         (int) c.getBytes("batch-bytes").longValue(),
         c.getInt("batches"),
-        c.getInt("max-deliveries-in-flight"),
         c.getDuration("log-interval"));
   }
 

@@ -23,12 +23,15 @@ public record NodeSettings(
     DatabaseSettings database,
     IngestSettings ingest,
     AggregateSettings aggregate,
+    RetentionSettings retention,
+    long queryCacheBytes,
     SecuritySettings security,
     IdempotencySettings idempotency,
     ShutdownSettings shutdown) {
 
-  /** Tuning of the flow entities. */
-  public record AggregateSettings(int snapshotEvery, int rememberedWrites, Duration reservationTimeout) {}
+  /** Tuning of the flow slices. */
+  public record AggregateSettings(
+      int snapshotEvery, int rememberedWrites, Duration reservationTimeout, Duration tupleMemory) {}
 
   /** Reads {@code flowagg.*} from a resolved configuration. */
   public static NodeSettings from(Config config) {
@@ -51,7 +54,10 @@ public record NodeSettings(
         new AggregateSettings(
             f.getInt("aggregate.snapshot-every"),
             f.getInt("aggregate.remembered-writes"),
-            f.getDuration("aggregate.reservation-timeout")),
+            f.getDuration("aggregate.reservation-timeout"),
+            f.getDuration("aggregate.tuple-memory")),
+        RetentionSettings.from(f.getConfig("retention")),
+        f.getBytes("query.cache-size"),
         SecuritySettings.from(f.getConfig("security")),
         IdempotencySettings.from(f.getConfig("idempotency")),
         ShutdownSettings.from(f.getConfig("shutdown")));

@@ -99,6 +99,25 @@ class FlowLogRoutesTest {
   }
 
   @Test
+  void aCharsetOtherThanUtf8Is415() {
+    HttpResponse<String> r = http.post("/flowlogs", "text/plain; charset=iso-8859-1", "version\n");
+
+    assertThat(r.statusCode()).isEqualTo(415);
+    assertThat(r.body()).contains("text/plain (charset UTF-8 or none)");
+  }
+
+  @Test
+  void anOverlongUtf8SequenceIsRefusedAndNamed() {
+    byte[] body = {'a', (byte) 0xC0, (byte) 0xAF, 'b', '\n'};
+
+    HttpResponse<String> r = http.post("/flowlogs", "text/plain", body);
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo(
+        "{\"error\":\"the body is not valid UTF-8: an overlong encoding (0xC0 0xAF) at byte 1\",\"details\":[]}");
+  }
+
+  @Test
   void anEmptyBodyIs400() {
     assertThat(http.post("/flowlogs", "text/plain", "\n\n").statusCode()).isEqualTo(400);
   }

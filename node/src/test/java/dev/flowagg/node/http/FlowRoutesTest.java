@@ -7,6 +7,7 @@ import dev.flowagg.node.testing.InProcessNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -197,11 +198,72 @@ class FlowRoutesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"/flows", "/flows?hour=", "/flows?hour=-1", "/flows?hour=1.5", "/flows?hour=abc",
-      "/flows?hour=99999999999999999999", "/flows?hour=1&hour=2"})
+      "/flows?hour=99999999999999999999", "/flows?hour=1&hour=2", "/flows?hour=00012", "/flows?hour=%2B12",
+      "/flows?hour=-0"})
   void aBadHourIs400(String path) {
     HttpResponse<String> r = http.get(path);
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).startsWith("{\"error\":\"query parameter 'hour'");
+  }
+
+  @Test
+  void aParameterGetFlowsDoesNotTakeIs400RatherThanIgnored() {
+    HttpResponse<String> r = http.get("/flows?hour=91&src_app=foo&format=csv");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("format, src_app").contains("GET /totals");
+  }
+
+  @Test
+  void anHourWithLeadingZerosIsRefusedInAPostAsInAGet() {
+    HttpResponse<String> zeros = http.postJson("/flows", record("zeros", 1, 1, 808).replace("808", "00808"));
+    HttpResponse<String> minusZero = http.postJson("/flows", record("zeros", 1, 1, 808).replace("808", "-0"));
+    HttpResponse<String> get = http.get("/flows?hour=00808");
+
+    assertThat(zeros.statusCode()).isEqualTo(400);
+    assertThat(zeros.body()).contains("Leading zeroes not allowed");
+    assertThat(minusZero.statusCode()).isEqualTo(400);
+    assertThat(minusZero.body())
+        .contains("{\"index\":0,\"field\":\"hour\",\"problem\":\"must be a non-negative integer\"}");
+    assertThat(get.statusCode()).isEqualTo(400);
+    assertThat(get.body()).contains("without sign or leading zeros, not '00808'");
+    assertThat(http.get("/flows?hour=808").body()).isEqualTo("[]");
+  }
+
+  @Test
+  void anOverlongUtf8SequenceIsRefusedAndNamed() {
+    // "a", then '/' encoded in two bytes (0xC0 0xAF), then "b": a lenient decoder reads "a/b".
+    byte[] body = record("a_b", 1, 1, 809).getBytes(StandardCharsets.UTF_8);
+    int at = new String(body, StandardCharsets.UTF_8).indexOf('_');
+    byte[] overlong = new byte[body.length + 1];
+    System.arraycopy(body, 0, overlong, 0, at);
+    overlong[at] = (byte) 0xC0;
+    overlong[at + 1] = (byte) 0xAF;
+    System.arraycopy(body, at + 1, overlong, at + 2, body.length - at - 1);
+
+    HttpResponse<String> r = http.post("/flows", "application/json", overlong);
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo("{\"error\":\"the body is not valid UTF-8: an overlong encoding (0xC0 0xAF) at byte "
+        + at + "\",\"details\":[]}");
+    assertThat(http.get("/flows?hour=809").body()).isEqualTo("[]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"application/json; charset=iso-8859-1", "application/json; charset=UTF-16",
+      "application/json; charset=windows-1252"})
+  void aCharsetOtherThanUtf8Is415(String contentType) {
+    HttpResponse<String> r = http.post("/flows", contentType, record("charset", 1, 1, 810));
+
+    assertThat(r.statusCode()).isEqualTo(415);
+    assertThat(r.body()).contains("charset UTF-8 or none");
+    assertThat(http.get("/flows?hour=810").body()).isEqualTo("[]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"application/json; charset=utf-8", "application/json;charset=UTF-8",
+      "application/json; charset=\"utf-8\""})
+  void utf8DeclaredOrNotIsAccepted(String contentType) {
+    assertThat(http.post("/flows", contentType, record("utf8", 1, 1, 811)).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -228,7 +290,7 @@ class FlowRoutesTest {
     assertThat(r.body())
         .contains("\"status\":\"Up\"")
         .contains("\"reachable\":true")
-        .containsPattern("\"entities\":\\{\"FlowAggregate\":[1-9]");
+        .containsPattern("\"entities\":\\{\"FlowSlice\":[1-9]");
   }
 
   @Test

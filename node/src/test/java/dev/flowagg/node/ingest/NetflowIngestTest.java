@@ -8,6 +8,7 @@ import dev.flowagg.nativeagg.JavaFlowKernel;
 import dev.flowagg.node.cli.SendCommand;
 import dev.flowagg.node.testing.InProcessNode;
 import dev.flowagg.node.testing.NodeProcess;
+import dev.flowagg.node.testing.PrometheusText;
 import dev.flowagg.protocol.classify.ClassificationRules;
 import dev.flowagg.protocol.net.IpAddress;
 import dev.flowagg.protocol.netflow.DecoderSettings;
@@ -171,6 +172,73 @@ class NetflowIngestTest {
     assertThat(stats).contains("\"exporter\":\"127.0.0.2\"").contains("\"decode_errors\":")
         .contains("\"datagrams_dropped_oversize\":0");
     assertThat(node.http.get("/health/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void garbageBehindPlausibleV5HeadersStoresNothingAndIsCountedByReason() throws Exception {
+    long hour = 481_100;
+    ExportSession session = new ExportSession(ExportSettings.of(ExportFormat.NETFLOW_V5, hour * HOUR_MS - 60_000));
+    List<byte[]> valid = session.encode(traffic(hour, 120, 16, false), (hour + 1) * HOUR_MS);
+    Map<Long, String> expected = new TreeMap<>();
+    expectedRows(valid).forEach((h, rows) ->
+        expected.put(h, rows.replace("\"vpc_id\":\"127.0.0.1\"", "\"vpc_id\":\"127.0.0.3\"")));
+    // The header of a valid 30-record datagram (version, count, length, a clock that is set), then random records;
+    // and datagrams of random bytes that only say version 5 and a count of 30, 1 464 bytes long.
+    Random random = new Random(16);
+    List<byte[]> garbage = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      byte[] g = valid.get(0).clone();
+      byte[] records = new byte[g.length - 24];
+      random.nextBytes(records);
+      System.arraycopy(records, 0, g, 24, records.length);
+      garbage.add(g);
+    }
+    for (int i = 0; i < 200; i++) {
+      byte[] g = new byte[24 + 30 * 48];
+      random.nextBytes(g);
+      ByteBuffer.wrap(g).putShort(0, (short) 5).putShort(2, (short) 30);
+      garbage.add(g);
+    }
+
+    try (DatagramChannel exporter = DatagramChannel.open()) {
+      exporter.bind(new InetSocketAddress("127.0.0.3", 0));
+      InetSocketAddress target = new InetSocketAddress("127.0.0.1", netflowPort);
+      int sent = 0;
+      for (byte[] d : garbage) {
+        exporter.send(ByteBuffer.wrap(d), target);
+        // In steps, so that the socket buffer never overflows and every datagram is decoded.
+        if (++sent % 200 == 0) {
+          int decoded = sent;
+          await().atMost(Duration.ofSeconds(30)).until(() -> v5Metric("flowagg_ingest_datagrams_total") >= decoded);
+        }
+      }
+      for (byte[] d : valid) {
+        exporter.send(ByteBuffer.wrap(d), target);
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(node.http.get("/flows?hour=" + hour).body()).isEqualTo(expected.get(hour)));
+    assertThat(expected).containsOnlyKeys(hour);
+    assertThat(v5Metric("flowagg_ingest_datagrams_total")).isEqualTo(1_204);
+    assertThat(v5Metric("flowagg_ingest_records_total")).isEqualTo(120);
+    double timeImplausible = v5Error("export_time_implausible");
+    double recordsImplausible = v5Error("record_time_implausible");
+    assertThat(recordsImplausible).isGreaterThanOrEqualTo(1_000);
+    assertThat(timeImplausible).isGreaterThan(100);
+    assertThat(timeImplausible + recordsImplausible).isEqualTo(1_200);
+    assertThat(node.http.get("/ingest/stats").body())
+        .contains("\"errors_by_reason\":{\"export_time_implausible\":" + (long) timeImplausible
+            + ",\"record_time_implausible\":" + (long) recordsImplausible + "}");
+  }
+
+  private double v5Metric(String name) {
+    return PrometheusText.parse(node.http.get("/metrics").body()).value(name, "exporter", "127.0.0.3", "version", "5");
+  }
+
+  private double v5Error(String reason) {
+    return PrometheusText.parse(node.http.get("/metrics").body())
+        .value("flowagg_ingest_decode_errors_total", "exporter", "127.0.0.3", "version", "5", "reason", reason);
   }
 
   @Test

@@ -117,15 +117,17 @@ class MetricsEndpointTest {
                 - before.value("flowagg_http_request_duration_seconds_count", "route", "/flows", "method", "POST"))
         .isEqualTo(2);
 
-    // The POST stored a new tuple: its entity and its hour index each persisted, on this node's shards.
-    assertThat(after.value("flowagg_entity_persist_duration_seconds_count", "entity", "FlowAggregate"))
-        .isGreaterThan(before.value("flowagg_entity_persist_duration_seconds_count", "entity", "FlowAggregate"));
-    assertThat(after.value("flowagg_entity_persist_duration_seconds_count", "entity", "HourIndex"))
-        .isGreaterThan(before.value("flowagg_entity_persist_duration_seconds_count", "entity", "HourIndex"));
-    assertThat(after.value("flowagg_entity_persist_failures_total", "entity", "FlowAggregate")).isZero();
-    assertThat(after.value("flowagg_entities", "entity", "FlowAggregate")).isGreaterThanOrEqualTo(1);
-    assertThat(after.value("flowagg_shards", "entity", "FlowAggregate")).isGreaterThanOrEqualTo(1);
-    assertThat(after.value("flowagg_entities", "entity", "HourIndex")).isGreaterThanOrEqualTo(1);
+    // The POST stored a new tuple: its slice persisted an event and wrote its row to the tables, on this node.
+    assertThat(after.value("flowagg_entity_persist_duration_seconds_count", "entity", "FlowSlice"))
+        .isGreaterThan(before.value("flowagg_entity_persist_duration_seconds_count", "entity", "FlowSlice"));
+    assertThat(after.value("flowagg_table_write_duration_seconds_count", "entity", "FlowSlice"))
+        .isGreaterThan(before.value("flowagg_table_write_duration_seconds_count", "entity", "FlowSlice"));
+    assertThat(after.value("flowagg_table_rows_written_total", "entity", "FlowSlice")
+            - before.value("flowagg_table_rows_written_total", "entity", "FlowSlice"))
+        .isEqualTo(1);
+    assertThat(after.value("flowagg_entity_persist_failures_total", "entity", "FlowSlice")).isZero();
+    assertThat(after.value("flowagg_entities", "entity", "FlowSlice")).isGreaterThanOrEqualTo(1);
+    assertThat(after.value("flowagg_shards", "entity", "FlowSlice")).isGreaterThanOrEqualTo(1);
   }
 
   @Test

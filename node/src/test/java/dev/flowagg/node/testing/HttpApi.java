@@ -31,6 +31,15 @@ public final class HttpApi {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A POST of these exact bytes, for bodies that are not valid text. */
+  public HttpResponse<String> post(String path, String contentType, byte[] body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", contentType)
+            .timeout(DEFAULT_TIMEOUT)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   /** A POST carrying an {@code Idempotency-Key} header. */
   public HttpResponse<String> post(String path, String contentType, String body, String idempotencyKey) {
     return send(

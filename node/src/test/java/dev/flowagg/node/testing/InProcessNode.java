@@ -32,8 +32,13 @@ public final class InProcessNode implements AutoCloseable {
       all.put("flowagg.http.host", "127.0.0.1");
       all.put("flowagg.http.port", 0);
       all.put("flowagg.cluster.port", 0);
+      // No NetFlow listener unless a test asks for one (withNetflow): two test runs on a machine would both want 2055.
+      all.put("flowagg.ingest.netflow-port", 0);
       all.put("flowagg.data-dir", dataDir.toString());
       all.put("pekko.coordinated-shutdown.exit-jvm", "off"); // the test JVM outlives its nodes
+      // Tests write fixed hours, many long past: keep a century (the retention tests set their own).
+      all.put("flowagg.retention.hourly", "36500d");
+      all.put("flowagg.retention.daily", "36500d");
       all.putAll(settings);
       FlowaggNode node = FlowaggNode.start(ConfigFactory.parseMap(all));
       InProcessNode started = new InProcessNode(node, dataDir);

@@ -37,6 +37,13 @@ public final class IsolatedNetwork implements AutoCloseable {
       net.undo.add(() -> net.quietly("link", "del", net.bridge));
       net.ip("addr", "add", net.gateway() + "/24", "dev", net.bridge);
       net.ip("link", "set", net.bridge, "up");
+      // A Docker engine on the machine sets the FORWARD policy to DROP (and has bridged traffic pass iptables):
+      // let the test's bridge forward between its nodes.
+      for (String direction : new String[] {"-i", "-o"}) {
+        if (net.iptables("-I", "FORWARD", direction, net.bridge, "-j", "ACCEPT")) {
+          net.undo.add(() -> net.iptables("-D", "FORWARD", direction, net.bridge, "-j", "ACCEPT"));
+        }
+      }
       for (int i = 1; i <= size; i++) {
         String ns = net.namespace(i);
         net.ip("netns", "add", ns);
@@ -116,6 +123,22 @@ public final class IsolatedNetwork implements AutoCloseable {
     throw new IllegalStateException(
         "this test needs Linux network namespaces (root and iproute2's 'ip netns'); '" + String.join(" ", cmd)
             + "' failed: " + failure);
+  }
+
+  /** Runs iptables if the machine has it; true when the rule was applied. */
+  private boolean iptables(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("iptables"));
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false; // no iptables: nothing filters the bridge
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private void quietly(String... args) {

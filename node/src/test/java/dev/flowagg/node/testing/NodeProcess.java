@@ -43,6 +43,11 @@ public final class NodeProcess implements AutoCloseable {
     env.put("FLOWAGG_CLUSTER_HOST", "127.0.0.1");
     env.put("FLOWAGG_CLUSTER_PORT", Integer.toString(freePort()));
     env.put("FLOWAGG_DATA_DIR", dataDir.toString());
+    // Not the default 2055, where another collector may listen; tests that send NetFlow set their own.
+    env.put("FLOWAGG_NETFLOW_PORT", Integer.toString(freeUdpPort()));
+    // Tests write fixed hours, many long past: keep a century (the retention tests set their own).
+    env.put("FLOWAGG_RETENTION_HOURLY", "36500d");
+    env.put("FLOWAGG_RETENTION_DAILY", "36500d");
     env.putAll(extraEnv);
     return new NodeProcess(env, dataDir.resolveSibling(dataDir.getFileName() + ".log"), List.copyOf(commandPrefix));
   }
@@ -80,6 +85,29 @@ public final class NodeProcess implements AutoCloseable {
               return http.get("/health/ready").statusCode() == 200;
             });
     return this;
+  }
+
+  /** SIGSTOP: the process stalls (a long GC pause, a frozen VM) until {@link #continueProcess()}. */
+  public void stopProcess() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #stopProcess()}. */
+  public void continueProcess() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** SIGKILL: no shutdown hook, no flush, nothing graceful. */
@@ -151,6 +179,14 @@ public final class NodeProcess implements AutoCloseable {
   public void close() {
     if (process != null && process.isAlive()) {
       kill();
+    }
+  }
+
+  public static int freeUdpPort() {
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -38,6 +38,12 @@ public final class FlowRecordParser {
 
   /** Reads a whole body. Never throws for bad input: every problem comes back as a {@link ParseOutcome}. */
   public ParseOutcome parse(byte[] body) {
+    // No JSON text holds a NUL byte, so one means UTF-16 or UTF-32, which Jackson would otherwise detect and read.
+    for (int i = 0; i < body.length; i++) {
+      if (body[i] == 0) {
+        return reject("malformed JSON: a NUL byte at byte " + i + " (the body must be UTF-8)");
+      }
+    }
     try (JsonParser p = JSON.createParser(body)) {
       JsonToken first = p.nextToken();
       if (first == null) {
@@ -177,19 +183,39 @@ public final class FlowRecordParser {
       p.skipChildren();
       return -1;
     }
-    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+    // JSON already refuses leading zeros and '+'; parseCount also refuses "-0", so a body and a query agree.
+    String text = p.getText();
+    long v = parseCount(text);
+    if (v < 0) {
       out.problem(
           index,
           field,
-          p.getBigIntegerValue().signum() < 0
-              ? NON_NEGATIVE_INTEGER
-              : "must not exceed 9223372036854775807 (2^63-1)");
+          text.startsWith("-") ? NON_NEGATIVE_INTEGER : "must not exceed 9223372036854775807 (2^63-1)");
+    }
+    return v;
+  }
+
+  /**
+   * The one way {@code bytes_tx}, {@code bytes_rx} and {@code hour} are written, in a JSON body and in a query
+   * ({@code GET /flows?hour=N}) alike: decimal digits, no sign, no leading zeros, 0 to 2^63-1.
+   *
+   * @return the value, or -1 when the text is not written that way
+   */
+  public static long parseCount(String text) {
+    int n = text.length();
+    if (n == 0 || n > 19 || n > 1 && text.charAt(0) == '0') {
       return -1;
     }
-    long v = p.getLongValue();
-    if (v < 0) {
-      out.problem(index, field, NON_NEGATIVE_INTEGER);
-      return -1;
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+      if (v < 0) {
+        return -1;
+      }
     }
     return v;
   }

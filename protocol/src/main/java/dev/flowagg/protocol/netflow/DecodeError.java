@@ -6,12 +6,28 @@ public enum DecodeError {
   DATAGRAM_TOO_SHORT,
   /** The version field is not 5, 9 or 10; nothing decoded. */
   UNKNOWN_VERSION,
-  /** The datagram ends before the records (v5) or the message length (IPFIX) its header announces; what fits is decoded. */
+  /**
+   * The datagram ends before the records (v5) or the message length (IPFIX) its header announces; a v5 datagram is
+   * refused, of an IPFIX message what fits is decoded.
+   */
   DATAGRAM_TRUNCATED,
-  /** IPFIX message length below the header size or shorter than the datagram; bytes past it are ignored. */
+  /**
+   * IPFIX message length below the header size or shorter than the datagram (bytes past it are ignored), or a v5
+   * datagram longer than its 24 + 48 × count bytes (refused).
+   */
   MESSAGE_LENGTH_MISMATCH,
-  /** v5 count above 30, or a v9 header count that differs from the records found. */
+  /** v5 count of 0 or above 30 (the datagram is refused), or a v9 header count that differs from the records found. */
   RECORD_COUNT_MISMATCH,
+  /**
+   * A v5 header whose clock is not a time: nanoseconds of 10^9 or more, or an uptime reaching back to 1970 or before
+   * (a clock that was never set); the datagram is refused.
+   */
+  EXPORT_TIME_IMPLAUSIBLE,
+  /**
+   * A v5 record that ends more than 100 s after the export or starts (First other than 0) after it ends; no exporter
+   * sends one, so the whole datagram is refused as garbage.
+   */
+  RECORD_TIME_IMPLAUSIBLE,
   /** A set (flowset) length below its own 4-byte header, zero included; the rest of the datagram is unreadable. */
   SET_LENGTH_TOO_SHORT,
   /** A set length that points past the end of the datagram; the rest of the datagram is skipped. */

@@ -103,6 +103,7 @@ class FlowRecordParserTest {
         "bytes_rx|true|must be a non-negative integer",
         "bytes_rx|-1|must be a non-negative integer",
         "hour|-5|must be a non-negative integer",
+        "hour|-0|must be a non-negative integer",
         "hour|[1]|must be a non-negative integer",
         "bytes_tx|9223372036854775808|must not exceed 9223372036854775807 (2^63-1)",
         "bytes_rx|123456789012345678901234567890|must not exceed 9223372036854775807 (2^63-1)",
@@ -177,5 +178,26 @@ class FlowRecordParserTest {
   void invalidUtf8IsMalformed() {
     byte[] body = "[{\"src_app\":\"\u00ff\"}]".getBytes(StandardCharsets.ISO_8859_1);
     assertThat(rejected(parser.parse(body)).error()).startsWith("malformed JSON");
+  }
+
+  @Test
+  void utf16JsonIsRefusedThoughJacksonCouldReadIt() {
+    byte[] body = ("[" + record("x", null) + "]").getBytes(StandardCharsets.UTF_16LE);
+    assertThat(rejected(parser.parse(body)).error())
+        .isEqualTo("malformed JSON: a NUL byte at byte 1 (the body must be UTF-8)");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0,0", "7,7", "91,91", "9223372036854775807,9223372036854775807"})
+  void countsAreDecimalDigits(String text, long value) {
+    assertThat(FlowRecordParser.parseCount(text)).isEqualTo(value);
+  }
+
+  @ParameterizedTest
+  // The last is ARABIC-INDIC DIGIT ONE, a digit to Character.isDigit.
+  @ValueSource(strings = {"", "00", "00012", "012", "+1", "-1", "-0", " 1", "1 ", "1.0", "1e2", "0x10",
+      "9223372036854775808", "99999999999999999999", "\u0661"})
+  void countsWithSignsLeadingZerosOrOtherFormsAreRefused(String text) {
+    assertThat(FlowRecordParser.parseCount(text)).isEqualTo(-1);
   }
 }

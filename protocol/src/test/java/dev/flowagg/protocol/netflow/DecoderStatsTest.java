@@ -20,7 +20,8 @@ class DecoderStatsTest {
 
   @Test
   void countsPerExporterAndVersion() {
-    byte[] v5 = NetflowV5DatagramBuilder.create().record(r -> r.octets(1)).record(r -> r.octets(2)).build();
+    byte[] v5 = NetflowV5DatagramBuilder.create().exportTimeMillis(EXPORT_MILLIS).record(r -> r.octets(1))
+        .record(r -> r.octets(2)).build();
     byte[] ipfix = IpfixMessageBuilder.create().templates(FLOW_TEMPLATE)
         .data(FLOW_TEMPLATE, flow("10.0.0.1", "10.0.0.2", 1)).build();
 

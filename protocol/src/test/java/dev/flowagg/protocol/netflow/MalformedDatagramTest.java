@@ -32,11 +32,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every way a datagram can be broken is counted once under its reason, and never throws. */
 class MalformedDatagramTest {
 
+  private static final int V5_HEADER = 24;
+  private static final int V5_UNIX_SECS = 8;
+  private static final int V5_UNIX_NSECS = 12;
+  /** Offsets of a v5 record's First and Last (uptime at its first and last packet). */
+  private static final int V5_FIRST = 24;
+  private static final int V5_LAST = 28;
   private static final int V9_HEADER = 20;
   private static final int IPFIX_HEADER = 16;
   private static final int SET_HEADER = 4;
   /** Offset of a template record's field count (v9, IPFIX) or an options template's scope length (v9). */
   private static final int TEMPLATE_SECOND_WORD = 2;
+
+  /** A plausible v5 header: exported at 2026-01-01T00:00Z by an exporter up for 10 s. */
+  private static NetflowV5DatagramBuilder v5() {
+    return NetflowV5DatagramBuilder.create().sysUptimeMillis(10_000).exportTimeMillis(TestDatagrams.EXPORT_MILLIS);
+  }
 
   private static NetflowV9DatagramBuilder v9() {
     return NetflowV9DatagramBuilder.create();
@@ -50,6 +61,12 @@ class MalformedDatagramTest {
   private static byte[] withU16(byte[] datagram, int offset, int value) {
     byte[] copy = datagram.clone();
     ByteBuffer.wrap(copy).putShort(offset, (short) value);
+    return copy;
+  }
+
+  private static byte[] withU32(byte[] datagram, int offset, long value) {
+    byte[] copy = datagram.clone();
+    ByteBuffer.wrap(copy).putInt(offset, (int) value);
     return copy;
   }
 
@@ -86,7 +103,7 @@ class MalformedDatagramTest {
 
   static Stream<Arguments> malformed() {
     List<Arguments> cases = new ArrayList<>();
-    byte[] v5 = NetflowV5DatagramBuilder.create().record(r -> r.octets(1)).build();
+    byte[] v5 = v5().record(r -> r.octets(1).firstUptimeMillis(9_000).lastUptimeMillis(9_500)).build();
     byte[] v9Template = v9().templates(FLOW_TEMPLATE).build();
     byte[] ipfixTemplate = ipfix().templates(FLOW_TEMPLATE).build();
     byte[] v9Options = v9().optionsTemplates(TemplateSpec.options(256,
@@ -99,12 +116,22 @@ class MalformedDatagramTest {
 
     cases.add(Arguments.of("v5 header cut", Arrays.copyOf(v5, 20), 5, DecodeError.DATAGRAM_TOO_SHORT));
     cases.add(Arguments.of("v5 record cut", Arrays.copyOf(v5, v5.length - 10), 5, DecodeError.DATAGRAM_TRUNCATED));
-    NetflowV5DatagramBuilder thirtyOne = NetflowV5DatagramBuilder.create();
+    NetflowV5DatagramBuilder thirtyOne = v5();
     for (int i = 0; i < 31; i++) {
       thirtyOne.record(r -> r.octets(1));
     }
     cases.add(Arguments.of("v5 with 31 records", thirtyOne.build(), 5, DecodeError.RECORD_COUNT_MISMATCH));
+    cases.add(Arguments.of("v5 with no records", v5().build(), 5, DecodeError.RECORD_COUNT_MISMATCH));
     cases.add(Arguments.of("v5 count says 2 of 1", withU16(v5, 2, 2), 5, DecodeError.DATAGRAM_TRUNCATED));
+    cases.add(Arguments.of("v5 a byte past its record", Arrays.copyOf(v5, v5.length + 1), 5,
+        DecodeError.MESSAGE_LENGTH_MISMATCH));
+    cases.add(Arguments.of("v5 nanoseconds of a whole second", withU32(v5, V5_UNIX_NSECS, 1_000_000_000L), 5,
+        DecodeError.EXPORT_TIME_IMPLAUSIBLE));
+    cases.add(Arguments.of("v5 clock never set", withU32(v5, V5_UNIX_SECS, 0), 5, DecodeError.EXPORT_TIME_IMPLAUSIBLE));
+    cases.add(Arguments.of("v5 record ending 101 s after the export", withU32(v5, V5_HEADER + V5_LAST, 111_000), 5,
+        DecodeError.RECORD_TIME_IMPLAUSIBLE));
+    cases.add(Arguments.of("v5 record starting after it ends", withU32(v5, V5_HEADER + V5_FIRST, 9_501), 5,
+        DecodeError.RECORD_TIME_IMPLAUSIBLE));
 
     cases.add(Arguments.of("v9 header cut", Arrays.copyOf(v9Template, 19), 9, DecodeError.DATAGRAM_TOO_SHORT));
     cases.add(Arguments.of("v9 count lies", withU16(v9Template, 2, 9), 9, DecodeError.RECORD_COUNT_MISMATCH));

@@ -26,7 +26,7 @@ class NetflowDecoderTest {
 
   @Test
   void dispatchesEachVersionToItsDecoder() {
-    byte[] v5 = NetflowV5DatagramBuilder.create().record(r -> r.octets(5)).build();
+    byte[] v5 = NetflowV5DatagramBuilder.create().exportTimeMillis(EXPORT_MILLIS).record(r -> r.octets(5)).build();
     byte[] v9 = NetflowV9DatagramBuilder.create().templates(FLOW_TEMPLATE)
         .data(FLOW_TEMPLATE, flow("10.0.0.1", "10.0.0.2", 9)).build();
 

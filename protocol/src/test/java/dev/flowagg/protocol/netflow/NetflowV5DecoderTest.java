@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flowagg.protocol.net.IpAddress;
 import dev.flowagg.protocol.netflow.encode.NetflowV5DatagramBuilder;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class NetflowV5DecoderTest {
@@ -104,7 +106,7 @@ class NetflowV5DecoderTest {
   }
 
   @Test
-  void countAboveThirtyIsCountedAndTheRecordsPresentAreDecoded() {
+  void countAboveThirtyRefusesTheDatagram() {
     NetflowV5DatagramBuilder b = packet();
     for (int i = 0; i < 31; i++) {
       b.record(r -> r.octets(1));
@@ -112,29 +114,85 @@ class NetflowV5DecoderTest {
 
     decode(decoder, b.build(), sink);
 
-    assertThat(sink.flows).hasSize(31);
+    assertThat(sink.flows).isEmpty();
     assertThat(decoder.stats().of(EXPORTER, 5).errors(DecodeError.RECORD_COUNT_MISMATCH)).isEqualTo(1);
   }
 
   @Test
-  void countBeyondTheDatagramDecodesWhatFitsAndCountsTheTruncation() {
+  void countBeyondTheDatagramRefusesItAsTruncated() {
     byte[] datagram = packet().record(r -> r.octets(1)).record(r -> r.octets(2)).declaredCount(5).build();
 
     decode(decoder, datagram, sink);
 
-    assertThat(sink.bytes()).containsExactly(1L, 2L);
+    assertThat(sink.flows).isEmpty();
     assertThat(decoder.stats().of(EXPORTER, 5).errors(DecodeError.DATAGRAM_TRUNCATED)).isEqualTo(1);
   }
 
   @Test
-  void recordCutShortIsNotDecoded() {
+  void recordCutShortRefusesTheDatagram() {
     byte[] whole = packet().record(r -> r.octets(1)).record(r -> r.octets(2)).build();
     byte[] cut = Arrays.copyOf(whole, whole.length - 1);
 
     decode(decoder, cut, sink);
 
-    assertThat(sink.bytes()).containsExactly(1L);
+    assertThat(sink.flows).isEmpty();
     assertThat(decoder.stats().of(EXPORTER, 5).errors(DecodeError.DATAGRAM_TRUNCATED)).isEqualTo(1);
+  }
+
+  @Test
+  void recordEndingWithinCiscosSlackAfterTheExportIsDecoded() {
+    // IOS bug CSCei12353: Last a little past the header's sysUptime.
+    byte[] datagram = packet().record(r -> r.src("10.0.0.1").firstUptimeMillis(4_999_000).lastUptimeMillis(5_090_000))
+        .build();
+
+    decode(decoder, datagram, sink);
+
+    assertThat(sink.only().endMillis()).isEqualTo(EXPORT_MILLIS + 250 + 90_000);
+  }
+
+  @Test
+  void aFirstOfZeroIsNotMeasuredAndNeverBeforeTheEnd() {
+    // The uptime wrapped 500 ms before the export, the flow ended 500 ms before the wrap; First left at 0.
+    byte[] datagram = NetflowV5DatagramBuilder.create().sysUptimeMillis(500).exportTimeMillis(EXPORT_MILLIS)
+        .record(r -> r.src("10.0.0.1").lastUptimeMillis(0x1_0000_0000L - 500))
+        .build();
+
+    decode(decoder, datagram, sink);
+
+    assertThat(sink.only().endMillis()).isEqualTo(EXPORT_MILLIS - 1_000);
+  }
+
+  @Test
+  void oneRecordWithImpossibleTimesRefusesTheWholeDatagram() {
+    byte[] datagram = packet().record(r -> r.src("10.0.0.1").lastUptimeMillis(4_000_000))
+        .record(r -> r.src("10.0.0.2").firstUptimeMillis(4_500_000).lastUptimeMillis(4_400_000))
+        .build();
+
+    decode(decoder, datagram, sink);
+
+    assertThat(sink.flows).isEmpty();
+    assertThat(decoder.stats().of(EXPORTER, 5).errors()).isEqualTo(Map.of(DecodeError.RECORD_TIME_IMPLAUSIBLE, 1L));
+    assertThat(decoder.stats().of(EXPORTER, 5).flows()).isZero();
+  }
+
+  @Test
+  void randomRecordsBehindAPlausibleHeaderBecomeNoFlows() {
+    // What a flood of garbage that passes the header checks looks like: version 5, count and length right, a clock
+    // that is set, then 30 records of random bytes.
+    Random random = new Random(16);
+    int datagrams = 10_000;
+    for (int i = 0; i < datagrams; i++) {
+      byte[] datagram = packet().declaredCount(30).build();
+      byte[] records = new byte[30 * 48];
+      random.nextBytes(records);
+      byte[] garbage = Arrays.copyOf(datagram, datagram.length + records.length);
+      System.arraycopy(records, 0, garbage, datagram.length, records.length);
+
+      decode(decoder, garbage, sink);
+    }
+
+    assertThat(sink.flows).isEmpty();
+    assertThat(decoder.stats().of(EXPORTER, 5).errors(DecodeError.RECORD_TIME_IMPLAUSIBLE)).isEqualTo(datagrams);
   }
 
   @Test

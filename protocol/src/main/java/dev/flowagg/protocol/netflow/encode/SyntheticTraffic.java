@@ -43,6 +43,7 @@ public final class SyntheticTraffic {
   private final Service[][] serverServices = new Service[2][];
   private final double[] familyShare = new double[2];
   private long produced;
+  private long conversations;
   /** The answer to the last request, waiting to be produced next. */
   private FlowSpec answer;
 
@@ -109,11 +110,23 @@ public final class SyntheticTraffic {
   }
 
   private FlowSpec conversation(long end) {
-    int family = familyShare[1] > 0 && random.nextDouble() < familyShare[1] ? 1 : 0;
-    IpAddress client = clients[family][random.nextInt(clients[family].length)];
-    // Popularity skew: the cube of a uniform number favours the first servers.
-    double u = random.nextDouble();
-    int serverIndex = (int) (servers[family].length * u * u * u);
+    int family;
+    int clientIndex;
+    int serverIndex;
+    if (shape.pairs() > 0) {
+      // The next of the fixed pairs, in turn: clients of one family, each paired with consecutive servers.
+      family = clients[0].length > 0 ? 0 : 1;
+      int pair = (int) (conversations++ % shape.pairs());
+      clientIndex = pair / servers[family].length % clients[family].length;
+      serverIndex = pair % servers[family].length;
+    } else {
+      family = familyShare[1] > 0 && random.nextDouble() < familyShare[1] ? 1 : 0;
+      clientIndex = random.nextInt(clients[family].length);
+      // Popularity skew: the cube of a uniform number favours the first servers.
+      double u = random.nextDouble();
+      serverIndex = (int) (servers[family].length * u * u * u);
+    }
+    IpAddress client = clients[family][clientIndex];
     IpAddress server = servers[family][serverIndex];
     Service service = serverServices[family][serverIndex];
     int clientPort = EPHEMERAL_FIRST + random.nextInt(EPHEMERAL_COUNT);

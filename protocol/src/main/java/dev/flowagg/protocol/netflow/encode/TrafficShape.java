@@ -11,10 +11,13 @@ package dev.flowagg.protocol.netflow.encode;
  * @param hours flow end times spread evenly over this many hours from {@code firstHour}
  * @param ipv6Share the share of clients and of servers that have IPv6 addresses, from 0 to 1
  * @param biflow one RFC 5103 biflow record per conversation instead of one record per direction
+ * @param pairs 0: each conversation picks a client at random and a server by popularity; N: the conversations go
+ *     round the same N distinct (client, server) pairs in turn, so the collector sees exactly N tuples per hour once
+ *     N conversations have ended in it (load tests at a known cardinality; clients x servers must be at least N)
  */
 public record TrafficShape(
     long seed, long records, int clients, int servers, long firstHour, int hours, double ipv6Share,
-    boolean biflow) {
+    boolean biflow, int pairs) {
 
   /** Uptime fields are 32-bit milliseconds: keep every end time well within 49 days of the simulated boot. */
   public static final int MAX_HOURS = 24 * 30;
@@ -32,27 +35,36 @@ public record TrafficShape(
     if (!(ipv6Share >= 0 && ipv6Share <= 1)) {
       throw new IllegalArgumentException("ipv6Share must be between 0 and 1");
     }
+    if (pairs < 0 || (long) clients * servers < pairs) {
+      throw new IllegalArgumentException("pairs must be from 0 to clients x servers (" + (long) clients * servers + ")");
+    }
   }
 
   /** 1000 clients, 100 servers, one hour, 10 % IPv6, one record per direction. */
   public static TrafficShape of(long seed, long records, long firstHour) {
-    return new TrafficShape(seed, records, 1000, 100, firstHour, 1, 0.1, false);
+    return new TrafficShape(seed, records, 1000, 100, firstHour, 1, 0.1, false, 0);
   }
 
   public TrafficShape withHosts(int clients, int servers) {
-    return new TrafficShape(seed, records, clients, servers, firstHour, hours, ipv6Share, biflow);
+    return new TrafficShape(seed, records, clients, servers, firstHour, hours, ipv6Share, biflow, pairs);
   }
 
   public TrafficShape withHours(int hours) {
-    return new TrafficShape(seed, records, clients, servers, firstHour, hours, ipv6Share, biflow);
+    return new TrafficShape(seed, records, clients, servers, firstHour, hours, ipv6Share, biflow, pairs);
   }
 
   public TrafficShape withIpv6Share(double share) {
-    return new TrafficShape(seed, records, clients, servers, firstHour, hours, share, biflow);
+    return new TrafficShape(seed, records, clients, servers, firstHour, hours, share, biflow, pairs);
+  }
+
+  /** Exactly {@code pairs} IPv4 tuples, taken in turn; clients are added as needed. */
+  public TrafficShape withPairs(int pairs) {
+    int c = Math.max(clients, (int) Math.min(MAX_CLIENTS, (pairs + servers - 1L) / servers));
+    return new TrafficShape(seed, records, c, servers, firstHour, hours, 0, biflow, pairs);
   }
 
   public TrafficShape withBiflow(boolean biflow) {
-    return new TrafficShape(seed, records, clients, servers, firstHour, hours, ipv6Share, biflow);
+    return new TrafficShape(seed, records, clients, servers, firstHour, hours, ipv6Share, biflow, pairs);
   }
 
   /** The epoch millisecond the first hour starts at. */

@@ -19,7 +19,18 @@ class SyntheticTrafficTest {
   @Test
   void theSameSeedGivesTheSameFlowsAndAnotherSeedOthers() {
     assertThat(all(SHAPE)).isEqualTo(all(SHAPE));
-    assertThat(all(SHAPE)).isNotEqualTo(all(new TrafficShape(43, 10_000, 1000, 100, FIRST_HOUR, 4, 0.1, false)));
+    assertThat(all(SHAPE)).isNotEqualTo(all(new TrafficShape(43, 10_000, 1000, 100, FIRST_HOUR, 4, 0.1, false, 0)));
+  }
+
+  @Test
+  void pairsModeGoesRoundExactlyThatManyDistinctClientServerPairs() {
+    TrafficShape shape = TrafficShape.of(7, 600_000, FIRST_HOUR).withPairs(210_000);
+    Set<String> pairs = new java.util.HashSet<>();
+    for (FlowSpec f : all(shape)) {
+      boolean request = f.dstPort() < 32768;
+      pairs.add(request ? f.src() + ">" + f.dst() : f.dst() + ">" + f.src());
+    }
+    assertThat(pairs).hasSize(210_000);
   }
 
   @Test

@@ -1,0 +1,46 @@
+package dev.flowagg.node.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.flowagg.node.settings.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** The node's own pool of connections to its database, beside the one the journal plugin keeps. */
+public final class Database implements AutoCloseable {
+
+  private final DatabaseSettings settings;
+  private final HikariDataSource pool;
+
+  public Database(DatabaseSettings settings, String name, int connections) {
+    this.settings = settings;
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(connections);
+    config.setMinimumIdle(1);
+    // A request waiting for a connection fails after this instead of hanging: the callers retry.
+    config.setConnectionTimeout(2_000);
+    // The pool must not refuse to start when the database is down; connections are made when needed.
+    config.setInitializationFailTimeout(-1);
+    if (settings.kind() == DatabaseSettings.Kind.POSTGRESQL) {
+      config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    }
+    this.pool = new HikariDataSource(config);
+  }
+
+  public DatabaseSettings.Kind kind() {
+    return settings.kind();
+  }
+
+  public Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

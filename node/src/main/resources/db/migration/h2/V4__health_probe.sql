@@ -1,0 +1,6 @@
+-- One row each node updates every second: a write the database must take for the node to answer ready.
+CREATE TABLE IF NOT EXISTS flowagg_health (
+    id INTEGER PRIMARY KEY,
+    probed_at BIGINT NOT NULL
+);
+MERGE INTO flowagg_health KEY (id) VALUES (1, 0);
