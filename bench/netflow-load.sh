@@ -13,6 +13,8 @@
 #                        clients and popular servers)
 #   --db URL             flowagg on this PostgreSQL JDBC URL (FLOWAGG_DB_USER/PASSWORD from the environment);
 #                        default: the embedded H2 database
+#   --repeat N           the sender encodes 1/N of the records once and sends them N times over (send --repeat):
+#                        beyond ~0.7 M records/s beside a busy collector on 2 cores, encoding is the sender's limit
 #   --keep-going         run every rate even after a loss (default: a collector stops at its first loss)
 #   --work DIR           keep data, logs and totals here (default: a temporary directory, removed at the end)
 # flowagg's peak RSS and the most its totals lagged behind (freshness.lag_ms in GET /ingest/stats, sampled every
@@ -39,6 +41,7 @@ COLLECTORS="flowagg nfcapd nfacctd"
 KEEP_GOING=0
 WORK=""
 TUPLES=0
+REPEAT=1
 DB_URL=""
 SEED=1
 HOURS=2
@@ -54,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --keep-going) KEEP_GOING=1; shift ;;
     --work) WORK=$2; shift 2 ;;
     --tuples) TUPLES=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
     --db) DB_URL=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -126,11 +130,13 @@ else
   SENDER=("$JAVA" -cp "$JAR" dev.flowagg.node.cli.SendCommand)
 fi
 
-# send PORT RATE RECORDS FIRST_HOUR TOTALS_FILE -> prints "datagrams achieved_rate" (parsed from the summary)
+# send PORT RATE RECORDS FIRST_HOUR TOTALS_FILE -> prints "datagrams achieved_rate" (parsed from the summary, the
+# sender's last line on stderr after its progress lines)
 send() {
   local port=$1 rate=$2 records=$3 hour=$4 totals=$5 summary
   local tuples=()
   (( TUPLES > 0 )) && tuples=(--tuples "$TUPLES")
+  (( REPEAT > 1 )) && tuples+=(--repeat "$REPEAT")
   summary=$("${SENDER[@]}" --target "127.0.0.1:$port" --version "$VERSION" --rate "$rate" --records "$records" \
     --seed "$SEED" --hours "$HOURS" --first-hour "$hour" --totals "$totals" "${tuples[@]}" ${SENDER_ARGS:-} 2>&1 >/dev/null \
     | grep ' datagrams ' | tail -1)
@@ -141,6 +147,9 @@ d = re.search(r" in (\d+) datagrams ", s); r = re.search(r": (\d+) records/s", s
 if not d or not r: sys.exit("sender failed: " + s)
 print(d.group(1), r.group(1))' "$summary"
 }
+
+# Records of a run at this rate: rate x duration, rounded down to whole passes of the sender.
+records_for() { echo $(( $1 * DURATION / REPEAT * REPEAT )); }
 
 # Sum of bytes_tx + bytes_rx in a sender totals file.
 totals_bytes() {
@@ -245,7 +254,7 @@ run_flowagg() { # index rate
   ( while sleep 1; do flowagg_lag_ms 2>/dev/null || true; done ) > "$WORK/lag-$rate.txt" &
   sampler=$!
   started=$SECONDS
-  sendout=$(send "$FLOWAGG_UDP" "$rate" $((rate * DURATION)) "$hour" "$totals") || { kill "$sampler"; log "the sender failed; see $WORK/sender.log"; exit 1; }
+  sendout=$(send "$FLOWAGG_UDP" "$rate" $(records_for "$rate") "$hour" "$totals") || { kill "$sampler"; log "the sender failed; see $WORK/sender.log"; exit 1; }
   read -r datagrams achieved <<< "$sendout"
   wait_stable $((before + datagrams)) flowagg_datagrams > /dev/null
   sent=$(totals_bytes "$totals")
@@ -269,13 +278,13 @@ run_nfcapd() { # index rate
   nfcapd -w "$dir/files" -b 127.0.0.1 -p "$port" -B 8388608 -t 3600 -I bench > "$dir/nfcapd.log" 2>&1 &
   pid=$!; PIDS+=("$pid")
   sleep 1
-  sendout=$(send "$port" "$rate" $((rate * DURATION)) "$((FIRST_HOUR + $1 * HOURS))" "$dir/totals.json") || { log "the sender failed; see $WORK/sender.log"; exit 1; }
+  sendout=$(send "$port" "$rate" $(records_for "$rate") "$((FIRST_HOUR + $1 * HOURS))" "$dir/totals.json") || { log "the sender failed; see $WORK/sender.log"; exit 1; }
   read -r datagrams achieved <<< "$sendout"
   sleep 2
   stop_tree "$pid"
   sent=$(totals_bytes "$dir/totals.json")
   read -r flows counted < <(nfdump -R "$dir/files" -I | awk -F': ' '$1=="Flows"{f=$2} $1=="Bytes"{b=$2} END{print f+0, b+0}')
-  record nfcapd "$rate" "$achieved" "$sent" "$counted" "flows $flows of $((rate * DURATION))"
+  record nfcapd "$rate" "$achieved" "$sent" "$counted" "flows $flows of $(records_for "$rate")"
 }
 
 # ---- nfacctd -------------------------------------------------------------------------------------------------
@@ -305,11 +314,11 @@ EOF
   nfacctd -f "$dir/nfacctd.conf" > "$dir/stdout.log" 2>&1 &
   pid=$!; PIDS+=("$pid")
   for _ in $(seq 50); do [[ -S "$dir/mem.pipe" ]] && break; sleep 0.1; done
-  sendout=$(send "$port" "$rate" $((rate * DURATION)) "$((FIRST_HOUR + $1 * HOURS))" "$dir/totals.json") || { log "the sender failed; see $WORK/sender.log"; exit 1; }
+  sendout=$(send "$port" "$rate" $(records_for "$rate") "$((FIRST_HOUR + $1 * HOURS))" "$dir/totals.json") || { log "the sender failed; see $WORK/sender.log"; exit 1; }
   read -r datagrams achieved <<< "$sendout"
   # The core process hands records to the plugin in 100 KB buffers: push the last one through from another exporter.
   "${SENDER[@]}" --target "127.0.0.1:$port" --version "$VERSION" --rate 0 --records 20000 --seed 999 \
-    --bind 127.0.0.2 --first-hour "$FIRST_HOUR" --totals /dev/null 2>> "$WORK/sender.log"
+    --bind 127.0.0.2 --first-hour "$FIRST_HOUR" 2>> "$WORK/sender.log"
   sent=$(totals_bytes "$dir/totals.json")
   counted=$(wait_stable "$sent" nfacctd_bytes "$dir/mem.pipe")
   stop_tree "$pid"

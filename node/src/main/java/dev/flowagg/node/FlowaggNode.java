@@ -1,17 +1,22 @@
 package dev.flowagg.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import dev.flowagg.nativeagg.FlowKernel;
 import dev.flowagg.node.http.Readiness;
 import dev.flowagg.node.http.security.HttpAccess;
 import dev.flowagg.node.ingest.NetflowIngest;
+import dev.flowagg.node.process.ExitCode;
+import dev.flowagg.node.process.StartFailure;
 import dev.flowagg.node.settings.ActorSystemName;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
 import dev.flowagg.node.storage.Database;
+import dev.flowagg.node.storage.DatabaseStart;
 import dev.flowagg.node.storage.FlowTables;
-import dev.flowagg.node.storage.SchemaMigration;
+import java.net.BindException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -23,27 +28,44 @@ public record FlowaggNode(
 
   private static final Logger log = LoggerFactory.getLogger(FlowaggNode.class);
 
-  /** Migrates the schema, then starts the actor system; returns once the actor system runs (not yet ready). */
+  /**
+   * Checks the settings, the files they name and the addresses to listen on, waits for the database and migrates its
+   * schema, then starts the actor system; returns once it runs (not yet ready). Anything that stops the start is a
+   * {@link StartFailure}: at once for what is wrong before the actor system starts, through {@link #binding()} for
+   * the HTTP and NetFlow ports the guardian opens.
+   */
   public static FlowaggNode start(Config overrides) {
-    NodeConfig.Loaded loaded = NodeConfig.load(overrides);
-    Config config = loaded.config();
+    NodeConfig.Loaded loaded = asSettingFailure(() -> NodeConfig.load(overrides));
     NodeSettings settings = loaded.settings();
     Classification classification = Classification.load(settings);
-    FlowKernel kernel = NetflowIngest.kernelFor(settings.ingest(), classification);
-    HttpAccess access = HttpAccess.from(settings.security());
-    log.info("storage: {}", settings.database());
-    var migrated = SchemaMigration.migrate(settings.database());
-    if (migrated.migrationsExecuted > 0) {
-      log.info("database schema migrated to version {}", migrated.targetSchemaVersion);
+    FlowKernel kernel = asSettingFailure(() -> NetflowIngest.kernelFor(settings.ingest(), classification));
+    HttpAccess access = asSettingFailure(() -> HttpAccess.from(settings.security()));
+    ListenAddresses.check(settings);
+    DatabaseStart.Ready database = DatabaseStart.prepare(settings.database(), settings.dataDir());
+    if (database.migrated().migrationsExecuted > 0) {
+      log.info("database schema migrated to version {}", database.migrated().targetSchemaVersion);
     }
     Readiness readiness = new Readiness();
     CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
-    FlowTables tables = new FlowTables(new Database(settings.database(), "flowagg-tables", settings.database().poolSize()));
-    ActorSystem<Void> system =
-        ActorSystem.create(
-            Guardian.create(settings, classification, tables, kernel, access, readiness, binding),
-            ActorSystemName.NAME, config);
-    system.getWhenTerminated().thenRun(tables::close);
+    FlowTables tables =
+        new FlowTables(new Database(settings.database(), "flowagg-tables", settings.database().poolSize()));
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(
+          Guardian.create(settings, classification, tables, kernel, access, readiness, binding), ActorSystemName.NAME,
+          loaded.config());
+    } catch (RuntimeException e) {
+      tables.close();
+      database.release();
+      if (causedBy(e, BindException.class)) {
+        throw ListenAddresses.CLUSTER.failure(settings.clusterHost(), settings.clusterPort(), e);
+      }
+      throw e;
+    }
+    system.getWhenTerminated().thenRun(() -> {
+      tables.close();
+      database.release();
+    });
     // Should the guardian fail before the port is bound, whoever waits for the port hears of it instead of waiting forever.
     system
         .getWhenTerminated()
@@ -60,5 +82,23 @@ public record FlowaggNode(
   public void stop() {
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /** Settings are checked as they are read; what they reject is a bad setting, said in the rejection's own words. */
+  private static <T> T asSettingFailure(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (IllegalArgumentException | IllegalStateException | ConfigException e) {
+      throw new StartFailure(ExitCode.BAD_SETTING, e.getMessage(), e);
+    }
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -29,11 +29,13 @@ import dev.flowagg.node.idempotency.IdempotentRequests;
 import dev.flowagg.node.idempotency.KeySweep;
 import dev.flowagg.node.shutdown.GracefulStop;
 import dev.flowagg.node.http.security.HttpAccess;
+import dev.flowagg.node.process.BuildInfo;
 import dev.flowagg.node.settings.Classification;
 import dev.flowagg.node.settings.NodeSettings;
 import dev.flowagg.node.storage.DatabaseHealth;
 import dev.flowagg.node.storage.FlowTables;
 import dev.flowagg.node.templates.TemplateStore;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
@@ -81,11 +83,12 @@ public final class Guardian {
           KeySweep.start(system, settings.database(), settings.idempotency());
 
           readiness.waitFor("cluster membership");
+          CompletableFuture<Void> memberUp = new CompletableFuture<>();
           org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
               .registerOnMemberUp(
                   () -> {
-                    log.info("member of the cluster; serving");
                     readiness.ready();
+                    memberUp.complete(null);
                   });
           joinCluster(system, settings);
 
@@ -100,10 +103,18 @@ public final class Guardian {
                   settings,
                   health,
                   Materializer.matFromSystem(system));
-          IngestStatus ingest =
-              NetflowIngest.start(
-                  ctx, settings.ingest(), settings.retention(), settings.dataDir(), kernel, writer,
-                  new TemplateStore(settings.database()), settings.shutdown().flushDeadline());
+          IngestStatus ingest;
+          try {
+            ingest =
+                NetflowIngest.start(
+                    ctx, settings.ingest(), settings.retention(), settings.dataDir(), kernel, writer,
+                    new TemplateStore(settings.database()), settings.shutdown().flushDeadline());
+          } catch (UncheckedIOException e) {
+            binding.completeExceptionally(ListenAddresses.NETFLOW.failure(
+                settings.ingest().netflowHost(), settings.ingest().netflowPort(), e.getCause()));
+            system.terminate();
+            return Behaviors.empty();
+          }
           GracefulStop.register(system, settings.shutdown(), readiness, binding);
           NodeMetrics metrics = NodeMetrics.get(system);
           ClusterCollector clusterMetrics = new ClusterCollector(system);
@@ -140,17 +151,26 @@ public final class Guardian {
               .whenComplete(
                   (b, failure) -> {
                     if (failure != null) {
-                      log.error(
-                          "cannot listen on {}:{}: {}", settings.httpHost(), settings.httpPort(), failure.toString());
-                      binding.completeExceptionally(failure);
+                      binding.completeExceptionally(
+                          ListenAddresses.HTTP.failure(settings.httpHost(), settings.httpPort(), failure));
                       system.terminate();
                     } else {
-                      log.info("HTTP API listening on {} ({})", b.localAddress(), access.https() ? "https" : "http");
                       binding.complete(b);
                     }
                   });
+          binding.thenAcceptBoth(
+              memberUp,
+              (b, up) -> log.info(new StartSummary(
+                      BuildInfo.current(), settings, b.localAddress().getPort(), access.https(), ingest,
+                      selfAddress(system), classification, access.summary())
+                  .line()));
           return Behaviors.empty();
         });
+  }
+
+  private static String selfAddress(ActorSystem<?> system) {
+    String self = Cluster.get(system).selfMember().address().toString();
+    return self.substring(self.indexOf('@') + 1);
   }
 
   private static void joinCluster(ActorSystem<?> system, NodeSettings settings) {

@@ -14,9 +14,8 @@ CREATE TABLE IF NOT EXISTS flow_tuple (
     -- The newest hour with bytes for this tuple: tuples unseen for longer than the retention are deleted.
     last_hour BIGINT NOT NULL
 );
+-- Names are unique; queries filter names in memory (see TupleDictionary), so no other index is kept.
 CREATE UNIQUE INDEX IF NOT EXISTS flow_tuple_names ON flow_tuple (src_app, dest_app, vpc_id);
-CREATE INDEX IF NOT EXISTS flow_tuple_dest_app ON flow_tuple (dest_app);
-CREATE INDEX IF NOT EXISTS flow_tuple_vpc_id ON flow_tuple (vpc_id);
 
 CREATE TABLE IF NOT EXISTS flow_hour (
     row_key BIGINT PRIMARY KEY,

@@ -3,6 +3,7 @@ package dev.flowagg.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flowagg.node.process.ExitCode;
 import dev.flowagg.node.testing.ClusterHarness;
 import dev.flowagg.node.testing.IsolatedNetwork;
 import dev.flowagg.node.testing.NodeProcess;
@@ -47,7 +48,9 @@ class PartitionIT {
       network.cut(1);
       NodeProcess minority = cluster.node(1);
       OptionalInt exit = minority.awaitExit(Duration.ofSeconds(60));
-      assertThat(exit).as("the cut-off node downs itself and its JVM exits (coordinated-shutdown.exit-jvm)").isPresent();
+      assertThat(exit)
+          .as("the cut-off node downs itself and its JVM exits with the code that tells a supervisor to restart it")
+          .hasValue(ExitCode.DOWNED.code());
       assertThat(minority.logText()).contains("SBR took decision DownReachable");
 
       // The majority removes node 1 and serves every tuple, then takes writes through either node.

@@ -249,13 +249,19 @@ public final class FlowSlice
       if (stored < lastSeq) {
         catchUp(stored, lastSeq);
       }
-      tuples.clear();
-      for (FlowTables.KnownTuple t :
-          env.tables().recentTuples(slice, RetentionSettings.hourOf(now - env.aggregate().tupleMemory().toMillis()))) {
-        tuples.put(t);
-      }
+      loadCache(now);
     } catch (SQLException e) {
       throw new IllegalStateException("flow slice " + slice + " could not read its tables: " + e.getMessage(), e);
+    }
+  }
+
+  /** Fingerprints every tuple of the slice and remembers those written within the tuple memory. */
+  private void loadCache(long now) throws SQLException {
+    tuples.clear();
+    env.tables().tupleNames(slice, tuples::fingerprint);
+    for (FlowTables.KnownTuple t :
+        env.tables().recentTuples(slice, RetentionSettings.hourOf(now - env.aggregate().tupleMemory().toMillis()))) {
+      tuples.put(t);
     }
   }
 
@@ -484,7 +490,7 @@ public final class FlowSlice
     } catch (FlowTables.AlreadyApplied repeat) {
       log.debug("flow slice {}: {}", slice, repeat.getMessage());
       if (cache != null) {
-        cache.clear();
+        loadCache(env.clock().millis());
       }
       return 0;
     } catch (FlowTables.Behind behind) {
@@ -494,7 +500,9 @@ public final class FlowSlice
     metrics.stored(event.rows(), started);
     if (cache != null) {
       for (int k = 0; k < event.named().size(); k++) {
-        cache.add(event.named().get(k), event.firstNew() + k, Long.MIN_VALUE);
+        FlowKey key = event.named().get(k);
+        cache.add(key, event.firstNew() + k, Long.MIN_VALUE);
+        cache.fingerprint(key.srcApp(), key.destApp(), key.vpcId());
       }
       for (int r = 0; r < event.rows(); r++) {
         TupleCache.Entry e = cache.byNumber(event.rowTuple()[r]);
@@ -570,7 +578,8 @@ public final class FlowSlice
     List<String[]> unknown = new ArrayList<>();
     java.util.Set<FlowKey> asked = new java.util.HashSet<>();
     for (Row r : rows) {
-      if (tuples.get(r.key()) == null && asked.add(r.key())) {
+      // A tuple the slice never numbered is new: nothing to look up.
+      if (tuples.get(r.key()) == null && tuples.mayKnow(r.key()) && asked.add(r.key())) {
         unknown.add(new String[] {r.key().srcApp(), r.key().destApp(), r.key().vpcId()});
       }
     }

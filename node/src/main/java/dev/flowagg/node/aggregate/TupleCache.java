@@ -9,6 +9,9 @@ import java.util.Map;
  * totals in that hour. The slice is the only writer of its tuples' rows, so these totals stay exact; they let it
  * refuse an overflow and choose insert or update without asking the database. Not event-sourced: it is rebuilt from
  * the tables after recovery, and tuples quiet for a while are forgotten (and looked up again when they return).
+ *
+ * <p>Beside it, a fingerprint (64-bit hash of the names) of every tuple the slice has numbered: a tuple that is
+ * neither remembered nor fingerprinted is new for certain, and needs no lookup; 12 bytes per tuple.
  */
 final class TupleCache {
 
@@ -29,6 +32,8 @@ final class TupleCache {
 
   private final Map<FlowKey, Entry> entries = new HashMap<>();
   private final Map<Integer, Entry> byNumber = new HashMap<>();
+  private long[] fingerprints = new long[1024];
+  private int fingerprinted;
 
   Entry get(FlowKey key) {
     return entries.get(key);
@@ -73,5 +78,61 @@ final class TupleCache {
   void clear() {
     entries.clear();
     byNumber.clear();
+    fingerprints = new long[1024];
+    fingerprinted = 0;
+  }
+
+  /** Notes that the slice numbered a tuple with these names. */
+  void fingerprint(String srcApp, String destApp, String vpcId) {
+    long f = fingerprintOf(srcApp, destApp, vpcId);
+    if ((fingerprinted + 1) * 3 > fingerprints.length * 2) {
+      long[] old = fingerprints;
+      fingerprints = new long[old.length * 2];
+      fingerprinted = 0;
+      for (long o : old) {
+        if (o != 0) {
+          insert(o);
+        }
+      }
+    }
+    insert(f);
+  }
+
+  /** False when the slice has certainly never numbered a tuple of these names. */
+  boolean mayKnow(FlowKey key) {
+    long f = fingerprintOf(key.srcApp(), key.destApp(), key.vpcId());
+    int mask = fingerprints.length - 1;
+    for (int i = (int) (f ^ (f >>> 32)) & mask; fingerprints[i] != 0; i = (i + 1) & mask) {
+      if (fingerprints[i] == f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void insert(long f) {
+    int mask = fingerprints.length - 1;
+    int i = (int) (f ^ (f >>> 32)) & mask;
+    while (fingerprints[i] != 0) {
+      if (fingerprints[i] == f) {
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    fingerprints[i] = f;
+    fingerprinted++;
+  }
+
+  /** A 64-bit hash of the names, never 0 (the empty slot). */
+  static long fingerprintOf(String srcApp, String destApp, String vpcId) {
+    long h = 0x9E37_79B9_7F4A_7C15L;
+    for (String part : new String[] {srcApp, destApp, vpcId}) {
+      h = (h ^ part.length()) * 0xC2B2_AE3D_27D4_EB4FL;
+      for (int i = 0; i < part.length(); i++) {
+        h = Long.rotateLeft(h ^ part.charAt(i), 31) * 0x1656_67B1_9E37_79F9L;
+      }
+    }
+    h ^= h >>> 33;
+    return h == 0 ? 1 : h;
   }
 }

@@ -1,6 +1,7 @@
 package dev.flowagg.node.http;
 
 import dev.flowagg.node.aggregate.ShardDistribution;
+import dev.flowagg.node.process.BuildInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,10 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code GET /cluster}: the members, their status and reachability, and the shards and entities each hosts. */
+/**
+ * {@code GET /cluster}: the members, their status and reachability, the version and commit each runs, and the shards
+ * and entities each hosts.
+ */
 public final class ClusterRoutes extends AllDirectives {
 
   private final ActorSystem<?> system;
@@ -61,6 +65,9 @@ public final class ClusterRoutes extends AllDirectives {
                 member.put("status", m.status().toString());
                 member.put("reachable", !unreachable.contains(m));
                 member.put("roles", m.getRoles().stream().sorted().collect(Collectors.toList()));
+                BuildInfo build = BuildInfo.fromAppVersion(m.appVersion().version());
+                member.put("version", build.version());
+                member.put("commit", build.commit());
                 member.put("shards", shards);
                 member.put("entities", entities);
                 members.add(member);

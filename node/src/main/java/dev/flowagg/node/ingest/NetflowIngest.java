@@ -43,7 +43,7 @@ public final class NetflowIngest {
           settings.nativeCpu(), NativeLibraryLoader.build());
     }
     FlowKernel kernel = FlowKernels.create(settings.kernel(), settings.decoderSettings(), classification.rules());
-    log.info("NetFlow decode-and-aggregate kernel: {}{} (FLOWAGG_NATIVE={})", kernel.kind().label(),
+    log.debug("NetFlow decode-and-aggregate kernel: {}{} (FLOWAGG_NATIVE={})", kernel.kind().label(),
         kernel.kind() == FlowKernel.Kind.NATIVE ? ", built for " + NativeLibraryLoader.build() : "",
         settings.kernel().name().toLowerCase(java.util.Locale.ROOT));
     return kernel;
@@ -90,7 +90,7 @@ public final class NetflowIngest {
       ActorContext<?> ctx, IngestSettings settings, RetentionSettings retention, java.nio.file.Path dataDir,
       FlowKernel kernel, FlowWriter writer, TemplateStore templates, Duration flushDeadline) {
     if (!settings.enabled()) {
-      log.info("NetFlow/IPFIX listener disabled (FLOWAGG_NETFLOW_PORT=0)");
+      log.debug("NetFlow/IPFIX listener disabled (FLOWAGG_NETFLOW_PORT=0)");
       return IngestStatus.disabled();
     }
     IngestCounters counters = new IngestCounters();
@@ -113,9 +113,9 @@ public final class NetflowIngest {
             DispatcherSelector.fromConfig("flowagg-ingest-dispatcher"));
     ExporterAllowList allowList = ExporterAllowList.of(settings.netflowAllow());
     if (allowList.admitsAll()) {
-      log.info("NetFlow accepted from every exporter (FLOWAGG_NETFLOW_ALLOW is unset)");
+      log.debug("NetFlow accepted from every exporter (FLOWAGG_NETFLOW_ALLOW is unset)");
     } else {
-      log.info("NetFlow accepted only from {} (FLOWAGG_NETFLOW_ALLOW)", allowList.prefixes());
+      log.debug("NetFlow accepted only from {} (FLOWAGG_NETFLOW_ALLOW)", allowList.prefixes());
     }
     UdpReceiver receiver = startReceiver(settings, kernel, pool, counters, allowList,
         batch -> actor.tell(new IngestActor.Received(batch)));

@@ -88,12 +88,13 @@ public final class UdpReceiver implements AutoCloseable {
         };
     UdpReceiver receiver = new UdpReceiver(source, pool, counters, handOff);
     int granted = source.receiveBufferBytes();
-    log.info(
-        "NetFlow/IPFIX listener on udp {} (receive buffer {} bytes{}; read with {})",
-        source.localAddress(),
-        granted,
-        granted < receiveBufferBytes ? ", less than the " + receiveBufferBytes + " asked: raise net.core.rmem_max" : "",
-        path.label());
+    log.debug("NetFlow/IPFIX listener on udp {} (receive buffer {} bytes; read with {})",
+        source.localAddress(), granted, path.label());
+    if (granted < receiveBufferBytes) {
+      log.warn("the NetFlow socket's receive buffer is {} bytes, less than the {} asked: bursts may be dropped by the"
+          + " OS; raise net.core.rmem_max (sysctl -w net.core.rmem_max={})", granted, receiveBufferBytes,
+          receiveBufferBytes);
+    }
     receiver.thread.start();
     return receiver;
   }

@@ -7,7 +7,7 @@ import ch.qos.logback.core.encoder.EncoderBase;
 import net.logstash.logback.encoder.LogstashEncoder;
 
 /**
- * The log encoder FLOWAGG_LOG_FORMAT selects: the configured pattern for people, or one JSON object per line. One
+ * The log encoder the log format setting (FLOWAGG_LOG_FORMAT) selects: the configured pattern for people, or one JSON object per line. One
  * appender whose encoder chooses (rather than two appenders, one unused) keeps logback's own start-up report quiet.
  * An unknown value encodes text here; the node then refuses to start, saying why, so a typo never silences the log.
  */
@@ -25,7 +25,7 @@ public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
   public void start() {
     LogFormat format;
     try {
-      format = LogFormat.fromEnvironment();
+      format = LogFormat.selected();
     } catch (IllegalArgumentException e) {
       format = LogFormat.TEXT;
     }

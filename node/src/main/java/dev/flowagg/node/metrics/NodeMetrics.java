@@ -1,5 +1,7 @@
 package dev.flowagg.node.metrics;
 
+import dev.flowagg.node.process.BuildInfo;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -23,6 +25,13 @@ public final class NodeMetrics implements Extension {
 
   private NodeMetrics() {
     JvmMetrics.builder().register(registry);
+    BuildInfo build = BuildInfo.current();
+    Info.builder()
+        .name("flowagg_build_info")
+        .help("The flowagg build this node runs: its version and the git commit it was built from")
+        .labelNames("version", "commit")
+        .register(registry)
+        .setLabelValues(build.version(), build.commit());
   }
 
   /** The node's metrics; created on first use. */

@@ -6,8 +6,9 @@ import java.util.Set;
 public final class RouteLabel {
 
   /** Every path the node serves; anything else (a 404) is {@link #OTHER}. */
-  private static final Set<String> ROUTES =
-      Set.of("/flows", "/flowlogs", "/ingest/stats", "/cluster", "/health/alive", "/health/ready", "/metrics");
+  public static final Set<String> ROUTES =
+      Set.of(
+          "/flows", "/totals", "/flowlogs", "/ingest/stats", "/cluster", "/health/alive", "/health/ready", "/metrics");
 
   public static final String OTHER = "other";
 

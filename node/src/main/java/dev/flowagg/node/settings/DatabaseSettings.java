@@ -1,13 +1,14 @@
 package dev.flowagg.node.settings;
 
-import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Where events and snapshots are stored: PostgreSQL when {@code FLOWAGG_DB_URL} is set, else an embedded H2 file
- * database under the data directory.
+ * database under the data directory; and how long a starting node waits for an unreachable database.
  */
-public record DatabaseSettings(Kind kind, String url, String user, String password, int poolSize) {
+public record DatabaseSettings(
+    Kind kind, String url, String user, String password, Duration startTimeout, int poolSize) {
 
   /** The supported databases, with what Slick and Flyway need to know of each. */
   public enum Kind {
@@ -30,21 +31,27 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
   // a 128 MiB page cache keeps the journal's index pages in memory under write load.
   private static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072;RETENTION_TIME=0";
 
-  static DatabaseSettings from(Config flowagg, Path dataDir) {
+  static DatabaseSettings from(FlowaggConfig flowagg, Path dataDir) {
     String url = flowagg.getString("db.url");
+    Duration startTimeout = flowagg.getDuration("db.start-timeout");
+    if (startTimeout.isNegative()) {
+      throw new IllegalArgumentException("FLOWAGG_DB_START_TIMEOUT must not be negative, not " + startTimeout);
+    }
     if (url.isBlank()) {
       String file = dataDir.resolve("flowagg").toString();
-      return new DatabaseSettings(Kind.H2, "jdbc:h2:file:" + file + H2_OPTIONS, "sa", "", poolSize(flowagg));
+      return new DatabaseSettings(
+          Kind.H2, "jdbc:h2:file:" + file + H2_OPTIONS, "sa", "", startTimeout, poolSize(flowagg));
     }
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException(
           "FLOWAGG_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), not '" + url + "'");
     }
     return new DatabaseSettings(
-        Kind.POSTGRESQL, url, flowagg.getString("db.user"), flowagg.getString("db.password"), poolSize(flowagg));
+        Kind.POSTGRESQL, url, flowagg.getString("db.user"), flowagg.getString("db.password"), startTimeout,
+        poolSize(flowagg));
   }
 
-  private static int poolSize(Config flowagg) {
+  private static int poolSize(FlowaggConfig flowagg) {
     int n = flowagg.getInt("db.pool-size");
     if (n < 1) {
       throw new IllegalArgumentException("flowagg.db.pool-size must be at least 1, not " + n);
@@ -52,9 +59,17 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
     return n;
   }
 
+  /** For the start log: {@code PostgreSQL jdbc:postgresql://db:5432/flowagg as flowagg}, or the H2 file. */
+  public String description() {
+    return switch (kind) {
+      case H2 -> "H2 " + url.substring("jdbc:h2:file:".length(), url.indexOf(';')) + ".mv.db";
+      case POSTGRESQL -> "PostgreSQL " + url + " as " + user;
+    };
+  }
+
   /** The password never appears in logs. */
   @Override
   public String toString() {
-    return "DatabaseSettings[kind=" + kind + ", url=" + url + ", user=" + user + "]";
+    return "DatabaseSettings[kind=" + kind + ", url=" + url + ", user=" + user + ", startTimeout=" + startTimeout + "]";
   }
 }

@@ -1,6 +1,5 @@
 package dev.flowagg.node.settings;
 
-import com.typesafe.config.Config;
 import dev.flowagg.nativeagg.NativeLibraryLoader;
 import dev.flowagg.nativeagg.NativeMode;
 import dev.flowagg.protocol.netflow.DecoderSettings;
@@ -38,14 +37,14 @@ public record IngestSettings(
     return DecoderSettings.defaults().withSamplingMode(sampling).withTemplateLifetime(templateLifetime);
   }
 
-  static IngestSettings from(Config c) {
+  static IngestSettings from(FlowaggConfig c) {
     String sampling = c.getString("sampling").trim().toUpperCase(Locale.ROOT);
     if (!sampling.equals("APPLY") && !sampling.equals("IGNORE")) {
       throw new IllegalArgumentException("FLOWAGG_SAMPLING must be apply or ignore, not '" + c.getString("sampling") + "'");
     }
     return new IngestSettings(
         c.getString("netflow-host"),
-        c.getInt("netflow-port"),
+        c.getPort("netflow-port"),
         (int) c.getBytes("receive-buffer-bytes").longValue(),
         parseAllowList(c.getString("netflow-allow")),
         NativeMode.parse(c.getString("native")),

@@ -35,11 +35,11 @@ public record NodeSettings(
 
   /** Reads {@code flowagg.*} from a resolved configuration. */
   public static NodeSettings from(Config config) {
-    Config f = config.getConfig("flowagg");
+    FlowaggConfig f = FlowaggConfig.of(config, "flowagg");
     Path dataDir = Path.of(f.getString("data-dir")).toAbsolutePath().normalize();
     return new NodeSettings(
         f.getString("http.host"),
-        f.getInt("http.port"),
+        f.getPort("http.port"),
         f.getBytes("http.max-body-bytes"),
         f.getInt("http.max-records-per-request"),
         f.getDuration("http.request-timeout"),
@@ -47,7 +47,7 @@ public record NodeSettings(
         optionalPath(f.getString("classification-file")),
         optionalPath(f.getString("lookup-file")),
         f.getString("cluster.host"),
-        f.getInt("cluster.port"),
+        f.getPort("cluster.port"),
         parseSeedNodes(f.getString("cluster.seed-nodes")),
         DatabaseSettings.from(f, dataDir),
         IngestSettings.from(f.getConfig("ingest")),
@@ -75,13 +75,16 @@ public record NodeSettings(
         .map(
             hostPort -> {
               int colon = hostPort.lastIndexOf(':');
-              if (colon <= 0 || colon == hostPort.length() - 1) {
+              if (colon <= 0 || !isPort(hostPort.substring(colon + 1))) {
                 throw new IllegalArgumentException(
-                    "FLOWAGG_SEED_NODES: '" + hostPort + "' is not host:port");
+                    "FLOWAGG_SEED_NODES: '" + hostPort + "' is not host:port (a port from 1 to 65535)");
               }
-              Integer.parseInt(hostPort.substring(colon + 1));
               return "pekko://" + ActorSystemName.NAME + "@" + hostPort;
             })
         .toList();
+  }
+
+  private static boolean isPort(String text) {
+    return text.matches("[0-9]{1,5}") && Integer.parseInt(text) >= 1 && Integer.parseInt(text) <= 65535;
   }
 }

@@ -1,6 +1,5 @@
 package dev.flowagg.node.settings;
 
-import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
@@ -11,7 +10,7 @@ public record RetentionSettings(Duration hourly, Duration daily, Duration maxFut
 
   public static final long MILLIS_PER_HOUR = 3_600_000L;
 
-  static RetentionSettings from(Config c) {
+  static RetentionSettings from(FlowaggConfig c) {
     RetentionSettings r = new RetentionSettings(
         c.getDuration("hourly"), c.getDuration("daily"), c.getDuration("max-future"), c.getDuration("sweep-interval"));
     if (r.hourly.toHours() < 1 || r.daily.toDays() < 1) {

@@ -1,6 +1,5 @@
 package dev.flowagg.node.settings;
 
-import com.typesafe.config.Config;
 import dev.flowagg.node.http.security.BearerTokens;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,7 +23,7 @@ public record SecuritySettings(
     }
   }
 
-  static SecuritySettings from(Config c) {
+  static SecuritySettings from(FlowaggConfig c) {
     String keystore = c.getString("tls-keystore").strip();
     return new SecuritySettings(
         BearerTokens.parse("FLOWAGG_WRITE_TOKENS", c.getString("write-tokens")),

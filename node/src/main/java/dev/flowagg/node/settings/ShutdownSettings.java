@@ -1,6 +1,5 @@
 package dev.flowagg.node.settings;
 
-import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
@@ -9,7 +8,7 @@ import java.time.Duration;
  */
 public record ShutdownSettings(Duration unreadyDelay, Duration requestsDeadline, Duration flushDeadline, Duration deadline) {
 
-  static ShutdownSettings from(Config c) {
+  static ShutdownSettings from(FlowaggConfig c) {
     return new ShutdownSettings(
         c.getDuration("unready-delay"),
         c.getDuration("requests-deadline"),

@@ -1,7 +1,9 @@
 package dev.flowagg.node.shutdown;
 
 import dev.flowagg.node.http.Readiness;
+import dev.flowagg.node.process.ExitCode;
 import dev.flowagg.node.settings.ShutdownSettings;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -95,6 +97,25 @@ public final class GracefulStop {
   }
 
   /**
+   * How a node whose actor system has terminated exits: 0 when it was told to stop (a signal, or the cluster asked it
+   * to leave), {@link ExitCode#DOWNED} when the cluster downed it, so that a supervisor restarts it, else 1.
+   */
+  public static ExitCode exitCode(ActorSystem<?> system) {
+    Optional<CoordinatedShutdown.Reason> reason = CoordinatedShutdown.get(system).getShutdownReason();
+    if (reason.isEmpty()) {
+      return ExitCode.FAILED;
+    }
+    if (reason.get() instanceof SignalReason || reason.get().equals(CoordinatedShutdown.clusterLeavingReason())) {
+      return ExitCode.STOPPED;
+    }
+    if (reason.get().equals(CoordinatedShutdown.clusterDowningReason())
+        || reason.get().equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason())) {
+      return ExitCode.DOWNED;
+    }
+    return ExitCode.FAILED;
+  }
+
+  /**
    * SIGTERM and SIGINT run the coordinated shutdown themselves rather than through the JVM's shutdown hook, so the
    * process exits with code 0 (the hook path exits 143); if the stop takes longer than the deadline the process is
    * halted with code 1.
@@ -111,7 +132,7 @@ public final class GracefulStop {
             watchdog.schedule(
                 () -> {
                   log.error("shutdown took longer than {} s; halting", settings.deadline().toSeconds());
-                  Runtime.getRuntime().halt(1);
+                  Runtime.getRuntime().halt(ExitCode.FAILED.code());
                 },
                 settings.deadline().toMillis(),
                 TimeUnit.MILLISECONDS);

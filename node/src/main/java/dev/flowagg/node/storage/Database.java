@@ -5,12 +5,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.flowagg.node.settings.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The node's own pool of connections to its database, beside the one the journal plugin keeps. */
 public final class Database implements AutoCloseable {
 
   private final DatabaseSettings settings;
   private final HikariDataSource pool;
+  private final AtomicLong commits = new AtomicLong();
 
   public Database(DatabaseSettings settings, String name, int connections) {
     this.settings = settings;
@@ -37,6 +39,20 @@ public final class Database implements AutoCloseable {
 
   public Connection connection() throws SQLException {
     return pool.getConnection();
+  }
+
+  public DatabaseSettings settings() {
+    return settings;
+  }
+
+  /** Says that a write through this pool committed: proof that the database takes writes. */
+  public void committed() {
+    commits.incrementAndGet();
+  }
+
+  /** How many writes have said they committed ({@link #committed()}). */
+  public long commits() {
+    return commits.get();
   }
 
   @Override

@@ -1,9 +1,12 @@
 package dev.flowagg.node.storage;
 
+import dev.flowagg.node.settings.DatabaseSettings;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * Whether the database takes writes now: every interval one small committed write (a full disk or a stopped server
  * shows in it, where a read might still pass). Requests ask it before they start, so that while the database is away
  * they are refused at once instead of waiting for timeouts, and those under way are told when it goes.
+ *
+ * <p>The probe has a connection of its own, outside the pool: a pool busy with large writes must not look like a
+ * database that is away, and the probe's timeout must not stay on a pooled connection (H2 keeps a statement's query
+ * timeout for its whole session, so a later long query would be cancelled). A probe that fails while other writes
+ * commit (a database busy past the probe's timeout) does not count as a failure.
  */
 public final class DatabaseHealth implements AutoCloseable {
 
@@ -31,6 +39,8 @@ public final class DatabaseHealth implements AutoCloseable {
   private volatile String problem;
   private volatile CompletableFuture<String> lost = new CompletableFuture<>();
   private long downSince;
+  /** The probe's own connection; only the probe thread touches it. */
+  private Connection connection;
   private int failures;
 
   /** Probes every {@code interval}; {@code onChange} hears the problem (null once the database is back). */
@@ -52,14 +62,24 @@ public final class DatabaseHealth implements AutoCloseable {
 
   private void probe() {
     String found = null;
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("UPDATE flowagg_health SET probed_at = ? WHERE id = 1")) {
-      c.setAutoCommit(true);
-      s.setQueryTimeout(2);
-      s.setLong(1, System.currentTimeMillis());
-      s.executeUpdate();
+    long commitsBefore = db.commits();
+    try {
+      if (connection == null) {
+        connection = DriverManager.getConnection(db.settings().url(), properties());
+        connection.setAutoCommit(true);
+      }
+      try (PreparedStatement s = connection.prepareStatement("UPDATE flowagg_health SET probed_at = ? WHERE id = 1")) {
+        s.setQueryTimeout(2);
+        s.setLong(1, System.currentTimeMillis());
+        s.executeUpdate();
+      }
     } catch (SQLException | RuntimeException e) {
       found = describe(e);
+      closeConnection();
+      if (db.commits() != commitsBefore) {
+        // Busy, not away: other writes committed meanwhile.
+        found = null;
+      }
     }
     // Two failed probes in a row, so that one slow answer under load does not turn the node away.
     failures = found == null ? 0 : failures + 1;
@@ -91,8 +111,37 @@ public final class DatabaseHealth implements AutoCloseable {
     return newline > 0 ? m.substring(0, newline) : m;
   }
 
+  private Properties properties() {
+    Properties p = new Properties();
+    p.setProperty("user", db.settings().user());
+    p.setProperty("password", db.settings().password());
+    if (db.kind() == DatabaseSettings.Kind.POSTGRESQL) {
+      // Seconds: an unreachable server must not hold the probe past its next turn.
+      p.setProperty("connectTimeout", "2");
+      p.setProperty("socketTimeout", "5");
+    }
+    return p;
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // it was broken already
+      }
+      connection = null;
+    }
+  }
+
   @Override
   public void close() {
     thread.shutdownNow();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeConnection();
   }
 }

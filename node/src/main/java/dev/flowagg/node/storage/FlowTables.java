@@ -201,6 +201,7 @@ public final class FlowTables implements AutoCloseable {
         }
         markChanged(c, "flow_hour_change", "epoch_hour", hours, u.slice, u.seq);
         c.commit();
+        db.committed();
         return expired;
       } catch (SQLException | RuntimeException | AlreadyApplied | Behind e) {
         c.rollback();
@@ -451,6 +452,36 @@ public final class FlowTables implements AutoCloseable {
       s.setLong(2, tupleId(slice + 1, 0));
       s.setLong(3, sinceHour);
       return knownTuples(s);
+    }
+  }
+
+  /** Receives one tuple's names. */
+  @FunctionalInterface
+  public interface NameSink {
+    void accept(String srcApp, String destApp, String vpcId);
+  }
+
+  /** The names of every tuple of the slice. */
+  public void tupleNames(int slice, NameSink sink) throws SQLException {
+    try (Connection c = db.connection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT src_app, dest_app, vpc_id FROM flow_tuple WHERE id >= ? AND id < ?")) {
+      if (postgres) {
+        c.setAutoCommit(false);
+        s.setFetchSize(10_000);
+      }
+      s.setLong(1, tupleId(slice, 0));
+      s.setLong(2, tupleId(slice + 1, 0));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(rs.getString(1), rs.getString(2), rs.getString(3));
+        }
+      } finally {
+        if (postgres) {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
+      }
     }
   }
 

@@ -138,7 +138,11 @@ public final class TemplateReplication {
       return Behaviors.same();
     }
     handOver(l.templates());
-    ctx.getLog().info("{} stored NetFlow templates loaded", l.templates().size());
+    if (l.templates().isEmpty()) {
+      ctx.getLog().debug("no stored NetFlow templates to load");
+    } else {
+      ctx.getLog().info("{} stored NetFlow templates loaded", l.templates().size());
+    }
     return Behaviors.same();
   }
 

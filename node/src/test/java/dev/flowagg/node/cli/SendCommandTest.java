@@ -92,7 +92,11 @@ class SendCommandTest {
   }
 
   private int send(String... args) {
-    CommandLine command = new CommandLine(new SendCommand());
+    return send(new SendCommand(), args);
+  }
+
+  private int send(SendCommand sendCommand, String... args) {
+    CommandLine command = new CommandLine(sendCommand);
     command.setOut(new PrintWriter(stdout, true));
     command.setErr(new PrintWriter(stderr, true));
     return command.execute(args);
@@ -135,9 +139,9 @@ class SendCommandTest {
   }
 
   @Test
-  void everyDatagramReachesTheCollectorAndItsAggregateEqualsThePrintedTotals() throws Exception {
+  void everyDatagramReachesTheCollectorAndItsAggregateEqualsTheTotals() throws Exception {
     int exit = send("--target", target(), "--version", "10", "--rate", "20000", "--records", "10000",
-        "--seed", "3", "--hours", "2", "--first-hour", FIRST_HOUR);
+        "--seed", "3", "--hours", "2", "--first-hour", FIRST_HOUR, "--totals", "-");
 
     assertThat(exit).as(stderr.toString()).isZero();
     long sent = datagramsSent();
@@ -149,21 +153,86 @@ class SendCommandTest {
     assertThat(totals.get(0).fieldNames()).toIterable()
         .containsExactly("src_app", "dest_app", "vpc_id", "bytes_tx", "bytes_rx", "hour");
     assertThat(totals.get(0).get("hour").asLong()).isEqualTo(Long.parseLong(FIRST_HOUR));
-    assertThat(stderr.toString()).startsWith("send: 10000 records in ").contains("from 127.0.0.1");
+    assertThat(stderr.toString().lines().toList().getLast()).startsWith("send: 10000 records in ")
+        .contains("from 127.0.0.1");
+  }
+
+  @Test
+  void repeatedPassesMultiplyTheTotalsAndNumberEveryDatagramAsAnExporterWould() throws Exception {
+    int exit = send("--target", target(), "--version", "9", "--rate", "0", "--records", "6000", "--repeat", "3",
+        "--exporters", "2", "--seed", "5", "--first-hour", FIRST_HOUR, "--totals", "-");
+
+    assertThat(exit).as(stderr.toString()).isZero();
+    long sent = datagramsSent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> receivedCount() >= sent);
+    assertThat(receivedCount()).isEqualTo((int) sent);
+    JsonNode totals = JSON.readTree(stdout.toString());
+    assertThat(sorted(aggregateReceived())).containsExactlyElementsOf(sorted(totals));
+    long bytes = 0;
+    for (JsonNode row : totals) {
+      assertThat(row.get("bytes_tx").asLong() % 3).as("every total is three passes'").isZero();
+      assertThat(row.get("bytes_rx").asLong() % 3).isZero();
+      bytes += row.get("bytes_tx").asLong();
+    }
+    assertThat(bytes).isPositive();
+    assertThat(stderr.toString().lines().toList().getLast()).startsWith("send: 6000 records in ");
+    // v9 numbers an exporter's datagrams 0, 1, 2, ... (source id at offset 16, sequence at 12), across passes too.
+    for (int source = 0; source < 2; source++) {
+      List<Long> sequences = new ArrayList<>();
+      synchronized (received) {
+        for (byte[] d : received) {
+          ByteBuffer b = ByteBuffer.wrap(d);
+          if (b.getInt(16) == source) {
+            sequences.add(Integer.toUnsignedLong(b.getInt(12)));
+          }
+        }
+      }
+      sequences.sort(null);
+      assertThat(sequences).as("exporter " + source).hasSizeGreaterThan(10);
+      for (int i = 0; i < sequences.size(); i++) {
+        assertThat(sequences.get(i)).as("exporter " + source + " datagram " + i).isEqualTo(i);
+      }
+    }
+  }
+
+  @Test
+  void aRepeatThatDoesNotDivideTheRecordsIsACommandLineError() throws Exception {
+    int exit = send("--target", target(), "--records", "1000", "--repeat", "3");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(stderr.toString()).contains("--repeat must be at least 1 and divide --records (1000), not 3");
+  }
+
+  @Test
+  void withoutTotalsItPrintsNothingButProgressAndASummaryOnStandardError() throws Exception {
+    int exit = send(new SendCommand(Duration.ofMillis(100)), "--target", target(), "--version", "9", "--rate",
+        "10000", "--records", "5000", "--first-hour", FIRST_HOUR);
+
+    assertThat(exit).as(stderr.toString()).isZero();
+    assertThat(stdout.toString()).isEmpty();
+    List<String> lines = stderr.toString().lines().toList();
+    assertThat(lines.getLast()).startsWith("send: 5000 records in ");
+    assertThat(lines.subList(0, lines.size() - 1))
+        .as("a progress line per 100 ms of a 0.5 s send")
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(line -> assertThat(line).matches(
+            "send: [0-9]+ of 5000 records \\([0-9]+%\\) in [0-9.]+ s, [0-9]+ records/s, [0-9]+ datagrams"));
   }
 
   @Test
   void theSteadyRateHoldsAndBindAddressesBecomeVpcIds() throws Exception {
     long start = System.nanoTime();
+    Path totalsFile = dir.resolve("totals.json");
     int exit = send("--target", target(), "--version", "5", "--rate", "10000", "--records", "5000",
-        "--exporters", "3", "--bind", "127.0.0.1,127.0.0.2", "--sampling", "4", "--first-hour", FIRST_HOUR);
+        "--exporters", "3", "--bind", "127.0.0.1,127.0.0.2", "--sampling", "4", "--first-hour", FIRST_HOUR,
+        "--totals", totalsFile.toString());
     double seconds = (System.nanoTime() - start) / 1e9;
 
     assertThat(exit).as(stderr.toString()).isZero();
     assertThat(seconds).as("5000 records at 10000/s").isBetween(0.45, 5.0);
     long sent = datagramsSent();
     await().atMost(Duration.ofSeconds(10)).until(() -> receivedCount() >= sent);
-    JsonNode totals = JSON.readTree(stdout.toString());
+    JsonNode totals = JSON.readTree(totalsFile.toFile());
     assertThat(sorted(aggregateReceived())).containsExactlyElementsOf(sorted(totals));
     List<String> vpcs = new ArrayList<>();
     totals.forEach(row -> vpcs.add(row.get("vpc_id").asText()));

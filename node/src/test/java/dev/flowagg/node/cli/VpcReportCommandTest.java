@@ -73,6 +73,60 @@ class VpcReportCommandTest {
   }
 
   @Test
+  void writesEachTableAsACsvFileOfItsOwn() throws Exception {
+    Path tags = dir.resolve("tags.csv");
+    Path ports = dir.resolve("ports.csv");
+
+    int exit = run("--flow-log", sample("default-format.log"), "--lookup", sample("lookup.csv"), "--tags", tags,
+        "--ports", ports);
+
+    assertThat(exit).isZero();
+    assertThat(stdout.toString()).isEmpty();
+    String[] report = expected("default-format.expected.txt").split("\n\n");
+    assertThat(Files.readString(tags)).isEqualTo(report[0].replace("Tag Counts:\n", "") + "\n");
+    assertThat(Files.readString(ports)).isEqualTo(report[1].replace("Port/Protocol Combination Counts:\n", ""));
+    assertThat(Files.readString(tags)).startsWith("Tag,Count\nsv_P2,3\n");
+  }
+
+  @Test
+  void aCsvTableGoesToStandardOutputWhenAskedWithADash() throws Exception {
+    int exit = run("--flow-log", sample("default-format.log"), "--lookup", sample("lookup.csv"), "--ports", "-");
+
+    assertThat(exit).isZero();
+    assertThat(stdout.toString()).startsWith("Port,Protocol,Count\n0,icmp,2\n").doesNotContain("Tag");
+  }
+
+  @Test
+  void countsOnlyTheRecordsOfTheActionAskedFor() throws Exception {
+    int exit = run("--flow-log", sample("default-format.log"), "--lookup", sample("lookup.csv"), "--action", "reject",
+        "--tags", "-");
+
+    assertThat(exit).isZero();
+    // The three REJECT records: 3389/tcp (sv_P5), icmp (sv_P5) and 25/tcp (sv_P1).
+    assertThat(stdout.toString()).isEqualTo("Tag,Count\nsv_P5,2\nsv_P1,1\nUntagged,0\n");
+    assertThat(stderr.toString()).isEqualTo("vpc-report: 3 records counted; 16 records of another action left out; 1"
+        + " NODATA, 1 SKIPDATA, 0 malformed lines skipped\n");
+  }
+
+  @Test
+  void anUnknownActionIsAUsageError() {
+    assertThat(run("--flow-log", "x.log", "--lookup", "y.csv", "--action", "DROP")).isEqualTo(2);
+    assertThat(stderr.toString()).contains("--action must be ACCEPT or REJECT, not 'DROP'");
+  }
+
+  @Test
+  void theClassificationRulesServicePortsMarkTheServer() throws Exception {
+    Path log = file("flow.log", "2 1 eni-1 10.0.0.1 10.0.0.2 9100 40000 6 3 4 5 6 ACCEPT OK\n");
+    Path rules = file("rules.conf", "[service-ports]\n40000\n");
+
+    assertThat(run("--flow-log", log, "--lookup", sample("lookup.csv"), "--ports", "-")).isZero();
+    assertThat(run("--flow-log", log, "--lookup", sample("lookup.csv"), "--ports", "-", "--classification", rules))
+        .isZero();
+
+    assertThat(stdout.toString()).isEqualTo("Port,Protocol,Count\n9100,tcp,1\nPort,Protocol,Count\n40000,tcp,1\n");
+  }
+
+  @Test
   void readsAGzippedLog() throws Exception {
     Path gz = dir.resolve("flow.log.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {

@@ -3,18 +3,16 @@ package dev.flowagg.node.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IngestSettingsTest {
 
-  private static Config ingest(Map<String, String> overrides) {
-    return ConfigFactory.parseMap(overrides)
-        .withFallback(ConfigFactory.parseResources("flowagg.conf"))
-        .resolve()
-        .getConfig("flowagg.ingest");
+  private static FlowaggConfig ingest(Map<String, String> overrides) {
+    return FlowaggConfig.of(
+        ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.parseResources("flowagg.conf")).resolve(),
+        "flowagg.ingest");
   }
 
   @Test

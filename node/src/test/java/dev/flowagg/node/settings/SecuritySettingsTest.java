@@ -14,7 +14,7 @@ class SecuritySettingsTest {
 
   @Test
   void theDefaultsLeaveEverythingOpenAndUnlimited() {
-    SecuritySettings s = SecuritySettings.from(ConfigFactory.parseResources("flowagg.conf").resolve().getConfig("flowagg.security"));
+    SecuritySettings s = SecuritySettings.from(FlowaggConfig.of(ConfigFactory.parseResources("flowagg.conf").resolve(), "flowagg.security"));
     assertThat(s.writeTokens().isEmpty()).isTrue();
     assertThat(s.readTokens().isEmpty()).isTrue();
     assertThat(s.metricsTokens().isEmpty()).isTrue();
@@ -46,11 +46,14 @@ class SecuritySettingsTest {
     assertThat(tls.toString()).doesNotContain("hunter2").contains("server.p12");
     SecuritySettings s =
         SecuritySettings.from(
-            ConfigFactory.parseMap(
-                Map.of(
-                    "write-tokens", "w-secret", "read-tokens", "", "metrics-token", "", "rate-limit", "",
-                    "rate-burst", "", "rate-limit-max-clients", 5, "tls-keystore", "server.p12",
-                    "tls-password", "hunter2")));
+            FlowaggConfig.of(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "flowagg.security.write-tokens", "w-secret", "flowagg.security.read-tokens", "",
+                        "flowagg.security.metrics-token", "", "flowagg.security.rate-limit", "",
+                        "flowagg.security.rate-burst", "", "flowagg.security.rate-limit-max-clients", 5,
+                        "flowagg.security.tls-keystore", "server.p12", "flowagg.security.tls-password", "hunter2")),
+                "flowagg.security"));
     assertThat(s.toString()).doesNotContain("hunter2").doesNotContain("w-secret");
     assertThat(s.tls()).isEqualTo(Optional.of(tls));
   }

@@ -3,6 +3,7 @@ package dev.flowagg.node.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +43,9 @@ public final class NodeProcess implements AutoCloseable {
     env.put("FLOWAGG_HTTP_PORT", Integer.toString(freePort()));
     env.put("FLOWAGG_CLUSTER_HOST", "127.0.0.1");
     env.put("FLOWAGG_CLUSTER_PORT", Integer.toString(freePort()));
-    env.put("FLOWAGG_DATA_DIR", dataDir.toString());
-    // Not the default 2055, where another collector may listen; tests that send NetFlow set their own.
+    // Not the default 2055: other builds on the same machine listen there too.
     env.put("FLOWAGG_NETFLOW_PORT", Integer.toString(freeUdpPort()));
+    env.put("FLOWAGG_DATA_DIR", dataDir.toString());
     // Tests write fixed hours, many long past: keep a century (the retention tests set their own).
     env.put("FLOWAGG_RETENTION_HOURLY", "36500d");
     env.put("FLOWAGG_RETENTION_DAILY", "36500d");
@@ -52,15 +53,20 @@ public final class NodeProcess implements AutoCloseable {
     return new NodeProcess(env, dataDir.resolveSibling(dataDir.getFileName() + ".log"), List.copyOf(commandPrefix));
   }
 
-  /** Starts the JVM and waits until {@code /health/ready} answers 200. */
-  public NodeProcess start() {
+  /** The node jar the build made. */
+  public static Path jar() {
     String jar = System.getProperty("flowagg.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the node jar is not built: " + jar + " (run through 'mvn verify')");
     }
+    return Path.of(jar);
+  }
+
+  /** Starts the JVM without waiting for anything: for a start that is expected to fail. */
+  public NodeProcess launch() {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(commandPrefix);
-    cmd.addAll(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar));
+    cmd.addAll(List.of(java, "--sun-misc-unsafe-memory-access=allow", "-Xmx512m", "-jar", jar().toString()));
     // Standard error apart, so a test can read what the node itself wrote on standard output.
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
@@ -73,6 +79,12 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    return this;
+  }
+
+  /** Starts the JVM and waits until {@code /health/ready} answers 200. */
+  public NodeProcess start() {
+    launch();
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
@@ -163,6 +175,11 @@ public final class NodeProcess implements AutoCloseable {
     return readOrSay(log);
   }
 
+  /** What the process wrote on standard error: nothing but a start failure's line, if any. */
+  public String stderrText() {
+    return readOrSay(errorLog());
+  }
+
   private Path errorLog() {
     return log.resolveSibling(log.getFileName() + ".stderr");
   }
@@ -182,16 +199,16 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  public static int freeUdpPort() {
-    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
+  public static int freeUdpPort() {
+    try (DatagramSocket s = new DatagramSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException(e);

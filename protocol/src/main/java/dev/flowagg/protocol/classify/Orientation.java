@@ -24,16 +24,25 @@ public record Orientation(ServicePorts servicePorts) {
 
   /** Whether endpoint A is the server of the conversation between A and B; allocates nothing. */
   public boolean firstIsServer(IpAddress addressA, int portA, IpAddress addressB, int portB) {
-    boolean serviceA = servicePorts.contains(portA);
-    boolean serviceB = servicePorts.contains(portB);
-    if (serviceA != serviceB) {
-      return serviceA;
-    }
-    if (portA != portB) {
-      return portA < portB;
+    int byPort = serverByPort(portA, portB);
+    if (byPort != 0) {
+      return byPort < 0;
     }
     // Ties go to A so that a flow between one endpoint and itself still has a server.
     return addressA.compareTo(addressB) <= 0;
+  }
+
+  /**
+   * What the ports alone say: negative when port A makes A the server, positive when port B makes B the server, 0
+   * when the ports are equal (then the addresses decide, and the server's port is the same either way).
+   */
+  public int serverByPort(int portA, int portB) {
+    boolean serviceA = servicePorts.contains(portA);
+    boolean serviceB = servicePorts.contains(portB);
+    if (serviceA != serviceB) {
+      return serviceA ? -1 : 1;
+    }
+    return Integer.compare(portA, portB);
   }
 
   /**

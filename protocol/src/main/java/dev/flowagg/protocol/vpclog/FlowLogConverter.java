@@ -11,14 +11,14 @@ import java.util.List;
  * Turns VPC flow-log lines into {@link FlowRecord}s for the aggregator, all or nothing: one malformed line rejects
  * the whole batch, with every problem listed.
  *
- * <p>Each record becomes one conversation: the server is decided by {@link Orientation}; apps come from the address
- * rules, except that a server with no rule takes the lookup table's tag for its port and protocol when one matches
- * (otherwise its address). {@code bytes} count as bytes_tx when srcaddr is the client and as bytes_rx when it is the
- * server. The vpc_id is the record's {@code vpc-id} when the format has one, else the interface rule for its
- * {@code interface-id}, else {@code unknown}; the hour is {@code end / 3600}.
+ * <p>Each record becomes one conversation: the server is decided by {@link ServerSide}, the rule the report tags by
+ * too; apps come from the address rules, except that a server with no rule takes the lookup table's tag for its port
+ * and protocol when one matches (otherwise its address). {@code bytes} count as bytes_tx when srcaddr is the client
+ * and as bytes_rx when it is the server. The vpc_id is the record's {@code vpc-id} when the format has one, else the
+ * interface rule for its {@code interface-id}, else {@code unknown}; the hour is {@code end / 3600}.
  *
  * <p>NODATA and SKIPDATA records, and records with {@code -} for an address or the byte count, carry no traffic to
- * count and are skipped. A {@code -} port counts as port 0.
+ * count and are skipped.
  */
 public final class FlowLogConverter {
 
@@ -98,13 +98,11 @@ public final class FlowLogConverter {
   private FlowRecord toFlowRecord(FlowLogRecord record) {
     IpAddress source = record.address(VpcField.SRCADDR).orElseThrow();
     IpAddress destination = record.address(VpcField.DSTADDR).orElseThrow();
-    int sourcePort = Math.max(record.srcport(), 0);
-    int destinationPort = Math.max(record.dstport(), 0);
     long bytes = record.numberOr(VpcField.BYTES, 0);
-    boolean sourceIsServer = orientation.firstIsServer(source, sourcePort, destination, destinationPort);
+    boolean sourceIsServer = ServerSide.sourceIsServer(record, orientation);
     IpAddress client = sourceIsServer ? destination : source;
     IpAddress server = sourceIsServer ? source : destination;
-    int serverPort = sourceIsServer ? sourcePort : destinationPort;
+    int serverPort = sourceIsServer ? record.srcport() : record.dstport();
     return new FlowRecord(
         rules.appOf(client),
         serverApp(server, serverPort, record.protocol()),

@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * How many flow-log records each tag matched, and how many each destination port/protocol pair had.
+ * How many flow-log records each tag matched, and how many each server port/protocol pair had (the server as
+ * {@link ServerSide} decides it).
  *
- * <p>Printed as two CSV sections: tags by count (highest first, then by name) with {@code Untagged} last, then
- * port/protocol pairs by count (highest first, then port, then protocol number). A {@code -} in the log prints as
- * {@code -} and sorts after every number. NODATA and SKIPDATA records are in neither section; they and malformed
- * lines are counted in {@link #lines()}, which {@link #summary()} describes.
+ * <p>Two tables: tags by count (highest first, then by name) with {@code Untagged} last, and port/protocol pairs by
+ * count (highest first, then port, then protocol number). Each is written as CSV on its own ({@link #writeTagsCsv},
+ * {@link #writePortsCsv}), or both under titles as the text report ({@link #writeTo}). A {@code -} in the log prints
+ * as {@code -} and sorts after every number. NODATA and SKIPDATA records, and records of another action than the
+ * one asked for, are in neither table; they and malformed lines are counted in {@link #lines()}, which
+ * {@link #summary()} describes.
  *
  * @param tags tags with at least one record, sorted as printed
  * @param untagged records that no lookup row matched
@@ -55,12 +58,13 @@ public record TagReport(List<TagCount> tags, long untagged, List<PortProtocolCou
   /**
    * How the lines of the log were counted.
    *
-   * @param records records that carry traffic (in both sections of the report)
+   * @param records records that carry traffic (in both tables of the report)
+   * @param otherAction records that carry traffic but not with the action asked for (or with none)
    * @param noData records whose log-status is NODATA
    * @param skipData records whose log-status is SKIPDATA
    * @param malformed lines that were not records
    */
-  public record LineCounts(long records, long noData, long skipData, long malformed) {}
+  public record LineCounts(long records, long otherAction, long noData, long skipData, long malformed) {}
 
   /**
    * Streams {@code log} (with or without a header line) through the tags of {@code table}.
@@ -71,7 +75,12 @@ public record TagReport(List<TagCount> tags, long untagged, List<PortProtocolCou
    */
   public static TagReport generate(
       BufferedReader log, LookupTable table, Consumer<LineProblem> problems, boolean strict) throws IOException {
-    TagCounter counter = new TagCounter(table);
+    return generate(log, new TagCounter(table), problems, strict);
+  }
+
+  /** As {@link #generate(BufferedReader, LookupTable, Consumer, boolean)}, counting with {@code counter}. */
+  public static TagReport generate(
+      BufferedReader log, TagCounter counter, Consumer<LineProblem> problems, boolean strict) throws IOException {
     FlowLogReader.readAll(log, (lineNumber, line) -> {
       switch (line) {
         case FlowLogRecord record -> counter.add(record);
@@ -87,19 +96,38 @@ public record TagReport(List<TagCount> tags, long untagged, List<PortProtocolCou
     return counter.report();
   }
 
-  /** Writes the report's two sections, lines ending in {@code \n}. */
+  /** Writes the text report: both tables, each under a title line, lines ending in {@code \n}. */
   public void writeTo(Appendable out) throws IOException {
-    out.append("Tag Counts:\n").append("Tag,Count\n");
+    out.append("Tag Counts:\n");
+    writeTagsCsv(out);
+    out.append('\n');
+    out.append("Port/Protocol Combination Counts:\n");
+    writePortsCsv(out);
+  }
+
+  /** Writes the tag counts as CSV (RFC 4180): a {@code Tag,Count} header, then one row per tag. */
+  public void writeTagsCsv(Appendable out) throws IOException {
+    out.append("Tag,Count\n");
     for (TagCount tag : tags) {
-      out.append(tag.tag()).append(',').append(Long.toString(tag.count())).append('\n');
+      out.append(csvField(tag.tag())).append(',').append(Long.toString(tag.count())).append('\n');
     }
     out.append(LookupTable.UNTAGGED).append(',').append(Long.toString(untagged)).append('\n');
-    out.append('\n');
-    out.append("Port/Protocol Combination Counts:\n").append("Port,Protocol,Count\n");
+  }
+
+  /** Writes the port/protocol counts as CSV (RFC 4180): a {@code Port,Protocol,Count} header, then one row each. */
+  public void writePortsCsv(Appendable out) throws IOException {
+    out.append("Port,Protocol,Count\n");
     for (PortProtocolCount c : combinations) {
       out.append(c.portText()).append(',').append(c.protocolText()).append(',')
           .append(Long.toString(c.count())).append('\n');
     }
+  }
+
+  // RFC 4180 §2: a field holding a comma, a quote or a line break is quoted, its quotes doubled.
+  private static String csvField(String text) {
+    return text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")
+        ? "\"" + text.replace("\"", "\"\"") + "\""
+        : text;
   }
 
   /** The report as {@link #writeTo} writes it. */
@@ -113,10 +141,15 @@ public record TagReport(List<TagCount> tags, long untagged, List<PortProtocolCou
     return text.toString();
   }
 
-  /** One line on what was counted: {@code 17 records counted; 1 NODATA, 1 SKIPDATA, 2 malformed lines skipped}. */
+  /**
+   * One line on what was counted: {@code 17 records counted; 1 NODATA, 1 SKIPDATA, 2 malformed lines skipped}, with
+   * {@code 3 records of another action left out; } after the first part when an action was asked for.
+   */
   public String summary() {
-    return lines.records() + " records counted; " + lines.noData() + " NODATA, " + lines.skipData() + " SKIPDATA, "
-        + lines.malformed() + " malformed lines skipped";
+    return lines.records() + " records counted; "
+        + (lines.otherAction() > 0 ? lines.otherAction() + " records of another action left out; " : "")
+        + lines.noData() + " NODATA, " + lines.skipData() + " SKIPDATA, " + lines.malformed()
+        + " malformed lines skipped";
   }
 
   private static int absentLast(int value) {

@@ -3,10 +3,13 @@ package dev.flowagg.protocol.vpclog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flowagg.protocol.classify.Orientation;
+import dev.flowagg.protocol.classify.ServicePorts;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +79,7 @@ class TagReportTest {
         1024,tcp,1
         49153,tcp,1
         """);
-    assertThat(report.lines()).isEqualTo(new TagReport.LineCounts(13, 1, 1, 0));
+    assertThat(report.lines()).isEqualTo(new TagReport.LineCounts(13, 0, 1, 1, 0));
     assertThat(report.summary()).isEqualTo("13 records counted; 1 NODATA, 1 SKIPDATA, 0 malformed lines skipped");
   }
 
@@ -122,12 +125,66 @@ class TagReportTest {
   }
 
   @Test
+  void anAnswerFromAServicePortIsTaggedAndCountedByThatPortAsItsRequestIs() throws Exception {
+    String request = "2 123456789012 eni-0a1b2c3d 10.0.1.5 198.51.100.7 49153 443 6 10 5000 1620140761 1620140821"
+        + " ACCEPT OK\n";
+    String answer = "2 123456789012 eni-0a1b2c3d 198.51.100.7 10.0.1.5 443 49153 6 10 9000 1620140761 1620140821"
+        + " ACCEPT OK\n";
+
+    TagReport report = report(request + answer, false);
+
+    assertThat(report.tags()).containsExactly(new TagReport.TagCount("sv_P2", 2));
+    assertThat(report.combinations()).containsExactly(new TagReport.PortProtocolCount(443, 6, 2));
+  }
+
+  @Test
+  void servicePortsOfTheClassificationRulesDecideTheServerToo() throws Exception {
+    // Neither port is a default service port, so the lower one, 9100, would be the server's; the rules make 40000 one.
+    TagCounter counter = new TagCounter(TABLE, new Orientation(ServicePorts.defaults().with(40000)), Optional.empty());
+    String line = "2 123456789012 eni-0a1b2c3d 10.0.1.5 198.51.100.7 9100 40000 6 10 5000 1620140761 1620140821"
+        + " ACCEPT OK\n";
+
+    TagReport report = TagReport.generate(new BufferedReader(new StringReader(line)), counter, problems::add, false);
+
+    assertThat(report.combinations()).containsExactly(new TagReport.PortProtocolCount(40000, 6, 1));
+  }
+
+  @Test
+  void anActionFilterCountsOnlyThatActionAndSaysHowManyItLeftOut() throws Exception {
+    String log = line(443, 6) + line(25, 6).replace(" ACCEPT ", " REJECT ") + line(22, 6).replace(" ACCEPT ", " - ");
+    TagCounter rejected = new TagCounter(TABLE, Orientation.byDefaultPorts(), Optional.of("reject"));
+
+    TagReport report = TagReport.generate(new BufferedReader(new StringReader(log)), rejected, problems::add, false);
+
+    assertThat(report.tags()).containsExactly(new TagReport.TagCount("sv_P1", 1));
+    assertThat(report.lines()).isEqualTo(new TagReport.LineCounts(1, 2, 0, 0, 0));
+    assertThat(report.summary())
+        .isEqualTo("1 records counted; 2 records of another action left out; 0 NODATA, 0 SKIPDATA, 0 malformed lines"
+            + " skipped");
+  }
+
+  @Test
+  void eachTableIsACsvFileOfItsOwnWithQuotesWhereATagNeedsThem() throws Exception {
+    LookupTable quoted = LookupTable.parse("dstport,protocol,tag\n443,tcp,\"web\" tier\n");
+    TagReport report = TagReport.generate(
+        new BufferedReader(new StringReader(line(443, 6) + line(80, 6))), quoted, problems::add, false);
+    StringBuilder tags = new StringBuilder();
+    StringBuilder ports = new StringBuilder();
+
+    report.writeTagsCsv(tags);
+    report.writePortsCsv(ports);
+
+    assertThat(tags).hasToString("Tag,Count\n\"\"\"web\"\" tier\",1\nUntagged,1\n");
+    assertThat(ports).hasToString("Port,Protocol,Count\n80,tcp,1\n443,tcp,1\n");
+  }
+
+  @Test
   void malformedLinesAreReportedWithTheirNumberAndLeftOutOfTheCounts() throws Exception {
     TagReport report = report(line(443, 6) + "2 123456789012 eni-1 10.0.1.5\n" + line(25, 6), false);
 
     assertThat(problems).containsExactly(
         new LineProblem(2, "expected 14 fields (the default version 2 format), found 4"));
-    assertThat(report.lines()).isEqualTo(new TagReport.LineCounts(2, 0, 0, 1));
+    assertThat(report.lines()).isEqualTo(new TagReport.LineCounts(2, 0, 0, 0, 1));
   }
 
   @Test

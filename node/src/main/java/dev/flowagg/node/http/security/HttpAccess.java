@@ -34,11 +34,13 @@ public final class HttpAccess {
   private final AccessPolicy policy;
   private final Optional<RateLimiter> limiter;
   private final Optional<SSLContext> tls;
+  private final String summary;
 
-  public HttpAccess(AccessPolicy policy, Optional<RateLimiter> limiter, Optional<SSLContext> tls) {
+  public HttpAccess(AccessPolicy policy, Optional<RateLimiter> limiter, Optional<SSLContext> tls, String summary) {
     this.policy = policy;
     this.limiter = limiter;
     this.tls = tls;
+    this.summary = summary;
   }
 
   /** Reads the keystore (failing with a clear message), builds the policy and limiter, and warns what is open. */
@@ -55,17 +57,23 @@ public final class HttpAccess {
     if (!open.isEmpty()) {
       log.warn("the HTTP API is open to anyone who can reach it for {}", String.join(" and ", open));
     }
-    log.info(
-        "HTTP API access: write {}, read {}, metrics {}; rate limit {}; {}",
-        s.writeTokens(), s.readTokens(), s.metricsTokens().isEmpty() ? "open" : s.metricsTokens(),
+    String summary = String.format(
+        "writes %s, reads %s, metrics %s; rate limit %s; %s",
+        s.writeTokens().isEmpty() ? "open" : s.writeTokens(), s.readTokens().isEmpty() ? "open" : s.readTokens(),
+        s.metricsTokens().isEmpty() ? "open" : s.metricsTokens(),
         s.rateLimit().map(r -> r.perSecond() + " requests/s per client, burst " + r.burst()).orElse("none"),
         tls.isPresent() ? "HTTPS" : "plain HTTP");
     return new HttpAccess(
-        policy, s.rateLimit().map(r -> new RateLimiter(r.perSecond(), r.burst(), r.maxClients())), tls);
+        policy, s.rateLimit().map(r -> new RateLimiter(r.perSecond(), r.burst(), r.maxClients())), tls, summary);
   }
 
   public boolean https() {
     return tls.isPresent();
+  }
+
+  /** What is protected and how, for the start log: {@code writes 1 token, reads open, ...; plain HTTP}. */
+  public String summary() {
+    return summary;
   }
 
   /** The server builder, with HTTPS when a keystore is configured and each request's peer address at hand. */

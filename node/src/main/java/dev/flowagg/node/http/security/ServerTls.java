@@ -1,9 +1,12 @@
 package dev.flowagg.node.http.security;
 
+import dev.flowagg.node.process.ExitCode;
+import dev.flowagg.node.process.IoReason;
+import dev.flowagg.node.process.StartFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -17,24 +20,25 @@ public final class ServerTls {
 
   private ServerTls() {}
 
-  /** An SSL context serving the keystore's key; fails with a message that says what to fix. */
+  /** An SSL context serving the keystore's key; fails with a {@link StartFailure} that says what to fix. */
   public static SSLContext load(Path keystore, String password) {
     char[] secret = password.toCharArray();
     KeyStore store;
     try (InputStream in = Files.newInputStream(keystore)) {
       store = KeyStore.getInstance("PKCS12");
       store.load(in, secret);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("FLOWAGG_TLS_KEYSTORE: no such file: " + keystore);
+    } catch (FileSystemException e) {
+      throw unusable("FLOWAGG_TLS_KEYSTORE=" + keystore + ": cannot read it: " + IoReason.of(e)
+          + "; fix the path or unset FLOWAGG_TLS_KEYSTORE for plain HTTP");
     } catch (IOException e) {
       // KeyStore.load reports a wrong password as an IOException caused by UnrecoverableKeyException.
-      throw new IllegalArgumentException(
-          "FLOWAGG_TLS_KEYSTORE: cannot read " + keystore + " as PKCS#12: "
+      throw unusable(
+          "FLOWAGG_TLS_KEYSTORE=" + keystore + ": cannot read it as PKCS#12: "
               + (e.getCause() instanceof UnrecoverableKeyException
                   ? "wrong password (FLOWAGG_TLS_PASSWORD)"
                   : e.getMessage()));
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("FLOWAGG_TLS_KEYSTORE: cannot read " + keystore + ": " + e.getMessage());
+      throw unusable("FLOWAGG_TLS_KEYSTORE=" + keystore + ": cannot read it: " + e.getMessage());
     }
     try {
       boolean hasKey = false;
@@ -42,8 +46,8 @@ public final class ServerTls {
         hasKey |= store.isKeyEntry(alias);
       }
       if (!hasKey) {
-        throw new IllegalArgumentException(
-            "FLOWAGG_TLS_KEYSTORE: " + keystore + " holds no private key (only certificates); the server needs its key");
+        throw unusable(
+            "FLOWAGG_TLS_KEYSTORE=" + keystore + ": holds no private key (only certificates); the server needs its key");
       }
       KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, secret);
@@ -51,10 +55,14 @@ public final class ServerTls {
       context.init(keys.getKeyManagers(), null, null);
       return context;
     } catch (UnrecoverableKeyException e) {
-      throw new IllegalArgumentException(
-          "FLOWAGG_TLS_KEYSTORE: the key in " + keystore + " has a password other than FLOWAGG_TLS_PASSWORD");
+      throw unusable(
+          "FLOWAGG_TLS_KEYSTORE=" + keystore + ": its key has a password other than FLOWAGG_TLS_PASSWORD");
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("FLOWAGG_TLS_KEYSTORE: cannot use " + keystore + ": " + e.getMessage());
+      throw unusable("FLOWAGG_TLS_KEYSTORE=" + keystore + ": cannot use it: " + e.getMessage());
     }
+  }
+
+  private static StartFailure unusable(String line) {
+    return new StartFailure(ExitCode.UNUSABLE_FILE, line);
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flowagg.node.FlowaggNode;
+import dev.flowagg.node.process.ExitCode;
+import dev.flowagg.node.process.StartFailure;
 import com.typesafe.config.ConfigFactory;
 import dev.flowagg.node.testing.InProcessNode;
 import java.io.IOException;
@@ -125,11 +127,13 @@ class HttpsTest {
   @Test
   void aMissingKeystoreOrAWrongPasswordStopsTheStartWithAClearMessage() {
     assertThatThrownBy(() -> FlowaggNode.start(tlsOverrides(keystore.resolveSibling("absent.p12"), PASSWORD)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("FLOWAGG_TLS_KEYSTORE: no such file: " + keystore.resolveSibling("absent.p12"));
+        .isInstanceOfSatisfying(StartFailure.class, f -> assertThat(f.exitCode()).isEqualTo(ExitCode.UNUSABLE_FILE))
+        .hasMessage("FLOWAGG_TLS_KEYSTORE=" + keystore.resolveSibling("absent.p12") + ": cannot read it: no such file"
+            + " or directory; fix the path or unset FLOWAGG_TLS_KEYSTORE for plain HTTP");
     assertThatThrownBy(() -> FlowaggNode.start(tlsOverrides(keystore, "not-the-password")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("FLOWAGG_TLS_KEYSTORE: cannot read " + keystore + " as PKCS#12: wrong password (FLOWAGG_TLS_PASSWORD)");
+        .isInstanceOfSatisfying(StartFailure.class, f -> assertThat(f.exitCode()).isEqualTo(ExitCode.UNUSABLE_FILE))
+        .hasMessage("FLOWAGG_TLS_KEYSTORE=" + keystore + ": cannot read it as PKCS#12: wrong password"
+            + " (FLOWAGG_TLS_PASSWORD)");
   }
 
   private static com.typesafe.config.Config tlsOverrides(Path file, String password) {
