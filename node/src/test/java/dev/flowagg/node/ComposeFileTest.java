@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.typesafe.config.ConfigFactory;
+import dev.flowagg.node.cli.SendCommand;
 import dev.flowagg.node.testing.InProcessNode;
+import dev.flowagg.protocol.classify.ClassificationRules;
+import dev.flowagg.protocol.net.IpAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +26,10 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * No Docker engine runs where the tests run, so {@code docker-compose.cluster.yml} is checked against the code:
+ * {@code docker-compose.cluster.yml} and the {@code Dockerfile} checked against the code in seconds, without Docker:
  * the services are there, every FLOWAGG_* variable it sets is one the node reads, health checks call a real endpoint,
- * ports line up, and the sender runs a command the jar has.
+ * ports line up, the sender runs a command line the jar accepts, and a stop waits out the node's own shutdown.
+ * {@link ComposeClusterIT} runs the file for real.
  */
 class ComposeFileTest {
 
@@ -104,16 +110,79 @@ class ComposeFileTest {
     }
   }
 
+  /** The arguments after {@code flowagg-node.jar} in the sender's script, quotes removed. */
+  static List<String> senderJarArguments(JsonNode services) {
+    String script = services.path("sender").path("command").get(0).asText().replace("\\\n", " ");
+    Matcher m = Pattern.compile("flowagg-node\\.jar\\s+(.*)").matcher(script);
+    assertThat(m.find()).as("the sender's script runs the jar: %s", script).isTrue();
+    List<String> args = new ArrayList<>();
+    for (String word : m.group(1).strip().split("\\s+")) {
+      args.add(word.replace("\"", ""));
+    }
+    return args;
+  }
+
   @Test
   void theSenderRunsACommandOfTheJarAgainstANodesNetflowPort() throws IOException {
     JsonNode services = compose().path("services");
-    List<String> command = new ArrayList<>();
-    services.path("sender").path("command").forEach(c -> command.add(c.asText()));
+    List<String> command = senderJarArguments(services);
     assertThat(new CommandLine(new Main()).getSubcommands()).containsKey(command.getFirst());
+    new CommandLine(new SendCommand()).parseArgs(command.subList(1, command.size()).toArray(String[]::new));
     String target = command.get(command.indexOf("--target") + 1);
     String[] hostPort = target.split(":");
     assertThat(NODES).contains(hostPort[0]);
     assertThat(env(services.path(hostPort[0])).get("FLOWAGG_NETFLOW_PORT")).isEqualTo(hostPort[1]);
+    assertThat(command).as("totals go to a file, not to the log").contains("--totals");
+  }
+
+  @Test
+  void theSenderWaitsForEveryNodeAndHasAHealthCheckOfItsOwn() throws IOException {
+    JsonNode sender = compose().path("services").path("sender");
+    for (String node : NODES) {
+      assertThat(sender.path("depends_on").path(node).path("condition").asText()).isEqualTo("service_healthy");
+    }
+    String script = sender.path("command").get(0).asText();
+    assertThat(script).contains("/cluster").contains("-eq " + NODES.size());
+    String check = sender.path("healthcheck").path("test").toString();
+    assertThat(check).isNotEmpty().doesNotContain("8080");
+  }
+
+  @Test
+  void everyServiceHasAHealthCheck() throws IOException {
+    compose().path("services").properties().forEach(
+        service -> assertThat(service.getValue().path("healthcheck").path("test").isArray()).as(service.getKey()).isTrue());
+  }
+
+  @Test
+  void aStopWaitsLongerThanTheNodesShutdownDeadline() throws IOException {
+    Duration deadline =
+        ConfigFactory.parseFile(ROOT.resolve("config/flowagg.conf").toFile()).resolve().getDuration("flowagg.shutdown.deadline");
+    for (String node : NODES) {
+      String grace = compose().path("services").path(node).path("stop_grace_period").asText();
+      assertThat(ConfigFactory.parseString("grace = " + grace).getDuration("grace")).as(node).isGreaterThan(deadline);
+    }
+  }
+
+  @Test
+  void theMountedClassificationFileGivesEveryExporterOneVpc() throws IOException {
+    for (String node : NODES) {
+      JsonNode service = compose().path("services").path(node);
+      String inContainer = env(service).get("FLOWAGG_CLASSIFICATION_FILE");
+      String mount = null;
+      for (JsonNode volume : service.path("volumes")) {
+        String[] parts = volume.asText().split(":");
+        if (parts[1].equals(inContainer)) {
+          mount = parts[0];
+        }
+      }
+      assertThat(mount).as(node + " mounts " + inContainer).startsWith("./config/");
+      ClassificationRules rules = ClassificationRules.load(ROOT.resolve(mount));
+      Set<String> vpcs = new TreeSet<>();
+      for (String exporter : List.of("172.18.0.6", "172.29.0.1", "192.168.16.2", "10.0.0.7", "fd00::2")) {
+        vpcs.add(rules.vpcOfExporter(IpAddress.parse(exporter)));
+      }
+      assertThat(vpcs).as(mount).hasSize(1).noneMatch(v -> v.contains("."));
+    }
   }
 
   @Test
@@ -121,6 +190,7 @@ class ComposeFileTest {
     String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
     assertThat(dockerfile).contains("node/target/flowagg-node.jar").contains("--sun-misc-unsafe-memory-access=allow");
     assertThat(dockerfile).contains("EXPOSE 8080 2551 2055/udp");
+    assertThat(dockerfile).as("every kernel build the loader picks from").contains("x86-64-v3", "x86-64-v4");
   }
 
   private static <T> List<T> iterable(java.util.Iterator<T> it) {
