@@ -51,7 +51,7 @@ public final class RawHttp implements AutoCloseable {
     socket.shutdownOutput();
   }
 
-  /** The next response, read whole (its body by Content-Length); fails if it has not come within the deadline. */
+  /** The next response, read whole (its body by Content-Length, or chunked); fails if it has not come within the deadline. */
   public Response readResponse(Duration deadline) throws IOException {
     long end = System.nanoTime() + deadline.toNanos();
     int headEnd;
@@ -66,8 +66,11 @@ public final class RawHttp implements AutoCloseable {
       int colon = head[i].indexOf(':');
       headers.put(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
     }
-    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
     int bodyStart = headEnd + 4;
+    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      return chunked(Integer.parseInt(head[0].split(" ")[1]), headers, bodyStart, end, deadline);
+    }
+    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
     while (unread.size() < bodyStart + length) {
       if (!readMore(end)) {
         throw new IOException("response body cut short within " + deadline);
@@ -78,6 +81,46 @@ public final class RawHttp implements AutoCloseable {
     unread.reset();
     unread.write(all, bodyStart + length, all.length - bodyStart - length);
     return new Response(Integer.parseInt(head[0].split(" ")[1]), headers, body);
+  }
+
+  /** A chunked body (streamed answers): chunks up to the last, empty one, joined. */
+  private Response chunked(int status, Map<String, String> headers, int at, long end, Duration deadline)
+      throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    byte[] crlf = "\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    while (true) {
+      int lineEnd;
+      while ((lineEnd = indexOf(unread.toByteArray(), crlf, at)) < 0) {
+        if (!readMore(end)) {
+          throw new IOException("chunked body cut short within " + deadline);
+        }
+      }
+      String sizeLine = text(unread.toByteArray()).substring(at, lineEnd);
+      int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+      int dataStart = lineEnd + 2;
+      while (unread.size() < dataStart + size + 2) {
+        if (!readMore(end)) {
+          throw new IOException("chunked body cut short within " + deadline);
+        }
+      }
+      byte[] all = unread.toByteArray();
+      body.write(all, dataStart, size);
+      at = dataStart + size + 2;
+      if (size == 0) {
+        unread.reset();
+        unread.write(all, at, all.length - at);
+        return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle, int from) {
+    for (int i = from; i + needle.length <= haystack.length; i++) {
+      if (haystack[i] == needle[0] && haystack[i + 1] == needle[1]) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Whether the server closes the connection within the deadline (with nothing more to read). */
