@@ -105,7 +105,16 @@ public final class BatchWrites {
     }
     String path = request.getUri().path();
     AtomicLong received = new AtomicLong();
-    CompletableFuture<ByteString> body = readBody(request, received).toCompletableFuture();
+    // A future of our own, so that answering before the body is in (deadline, database lost) cancels it for good: a
+    // body that completes afterwards (the server ends the stream once it has answered) is then never applied.
+    CompletableFuture<ByteString> body = new CompletableFuture<>();
+    readBody(request, received).whenComplete((bytes, failure) -> {
+      if (failure != null) {
+        body.completeExceptionally(failure);
+      } else {
+        body.complete(bytes);
+      }
+    });
     CompletionStage<HttpResponse> answer =
         body.thenCompose(
             bytes -> {
@@ -128,11 +137,14 @@ public final class BatchWrites {
     // Should the database stop taking writes meanwhile, the request is answered at once rather than at its deadline.
     return answer
         .toCompletableFuture()
-        .applyToEither(lostDatabase(), r -> r)
+        .applyToEither(lostDatabase().thenApply(r -> {
+          body.cancel(false);
+          return r;
+        }), r -> r)
         .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(
             failure ->
-                body.isDone() && !body.isCompletedExceptionally()
+                !body.cancel(false) && !body.isCompletedExceptionally()
                     ? failureResponse(failure)
                     : bodyFailure(failure, received.get(), declared));
   }
