@@ -10,6 +10,7 @@ import dev.flowagg.node.process.ExitCode;
 import dev.flowagg.node.process.StartFailure;
 import dev.flowagg.node.settings.ActorSystemName;
 import dev.flowagg.node.settings.Classification;
+import dev.flowagg.node.settings.DatabaseSettings;
 import dev.flowagg.node.settings.NodeSettings;
 import dev.flowagg.node.storage.Database;
 import dev.flowagg.node.storage.DatabaseStart;
@@ -41,6 +42,11 @@ public record FlowaggNode(
     FlowKernel kernel = asSettingFailure(() -> NetflowIngest.kernelFor(settings.ingest(), classification));
     HttpAccess access = asSettingFailure(() -> HttpAccess.from(settings.security()));
     ListenAddresses.check(settings);
+    if (settings.database().kind() == DatabaseSettings.Kind.H2) {
+      // Pools check a connection each time they lend it, not only after 500 ms idle (see Database): a dead H2
+      // session is swapped at once. The pools read this when they are made, so it is set before the first.
+      System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs", "0");
+    }
     DatabaseStart.Ready database = DatabaseStart.prepare(settings.database(), settings.dataDir());
     if (database.migrated().migrationsExecuted > 0) {
       log.info("database schema migrated to version {}", database.migrated().targetSchemaVersion);

@@ -10,6 +10,8 @@ import dev.flowagg.node.process.IoReason;
 import dev.flowagg.node.process.StartFailure;
 import dev.flowagg.node.settings.DatabaseSettings;
 import dev.flowagg.node.settings.NodeSettings;
+import dev.flowagg.node.storage.Database;
+import dev.flowagg.node.storage.H2DataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +62,17 @@ public final class NodeConfig {
 
   private static Config derived(DatabaseSettings db, BuildInfo build) {
     String prefix = "pekko-persistence-jdbc.shared-databases.flowagg.";
-    return ConfigFactory.parseMap(
+    Map<String, Object> h2Only = db.kind() == DatabaseSettings.Kind.H2
+        // See Database: a session of an H2 database closed by a failed write looks valid but answers no query.
+        ? Map.of(
+            prefix + "db.connectionTestQuery", Database.H2_TEST_QUERY,
+            // The plugin's connections come from the node's H2 source, so that H2Restart knows their database.
+            prefix + "db.dataSourceClass", H2DataSource.class.getName(),
+            prefix + "db.properties.URL", db.url(),
+            prefix + "db.properties.user", db.user(),
+            prefix + "db.properties.password", db.password())
+        : Map.of();
+    return ConfigFactory.parseMap(h2Only).withFallback(ConfigFactory.parseMap(
         Map.of(
             // Every member sees every other's app-version: GET /cluster shows each one's version and commit.
             "pekko.cluster.app-version", build.appVersion(),
@@ -68,6 +80,6 @@ public final class NodeConfig {
             prefix + "db.url", db.url(),
             prefix + "db.user", db.user(),
             prefix + "db.password", db.password(),
-            prefix + "db.driver", db.kind().driver));
+            prefix + "db.driver", db.kind().driver)));
   }
 }

@@ -2,6 +2,7 @@ package dev.flowagg.node.idempotency;
 
 import dev.flowagg.node.settings.DatabaseSettings;
 import dev.flowagg.node.settings.IdempotencySettings;
+import dev.flowagg.node.storage.H2Restart;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -41,7 +42,7 @@ public final class KeySweep {
               "DELETE FROM \"event_journal\" WHERE \"persistence_id\" LIKE ? AND \"write_timestamp\" < ?";
           case POSTGRESQL -> "DELETE FROM event_journal WHERE persistence_id LIKE ? AND write_timestamp < ?";
         };
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+    try (Connection c = H2Restart.track(DriverManager.getConnection(db.url(), db.user(), db.password()));
         PreparedStatement delete = c.prepareStatement(sql)) {
       delete.setString(1, IdempotencyKey.TYPE_KEY.name() + "|%");
       delete.setLong(2, cutoffMillis);

@@ -29,7 +29,7 @@ public record DatabaseSettings(
   // H2: WRITE_DELAY=0 makes each commit reach the file before the write is acknowledged (a killed process loses
   // nothing it answered for); DB_CLOSE_ON_EXIT=FALSE leaves closing to our own shutdown, after the last write;
   // a 128 MiB page cache keeps the journal's index pages in memory under write load.
-  private static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072;RETENTION_TIME=0";
+  private static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072";
 
   static DatabaseSettings from(FlowaggConfig flowagg, Path dataDir) {
     String url = flowagg.getString("db.url");

@@ -42,11 +42,16 @@ public final class DatabaseHealth implements AutoCloseable {
   /** The probe's own connection; only the probe thread touches it. */
   private Connection connection;
   private int failures;
+  /** On H2, where the probe's connections come from (see {@link H2Restart}); null otherwise. */
+  private final H2DataSource h2;
 
   /** Probes every {@code interval}; {@code onChange} hears the problem (null once the database is back). */
   public DatabaseHealth(Database db, Duration interval, Consumer<String> onChange) {
     this.db = db;
     this.onChange = onChange;
+    this.h2 = db.kind() == DatabaseSettings.Kind.H2
+        ? new H2DataSource(db.settings().url(), db.settings().user(), db.settings().password())
+        : null;
     thread.scheduleWithFixedDelay(this::probe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -65,7 +70,7 @@ public final class DatabaseHealth implements AutoCloseable {
     long commitsBefore = db.commits();
     try {
       if (connection == null) {
-        connection = DriverManager.getConnection(db.settings().url(), properties());
+        connection = h2 != null ? h2.getConnection() : DriverManager.getConnection(db.settings().url(), properties());
         connection.setAutoCommit(true);
       }
       try (PreparedStatement s = connection.prepareStatement("UPDATE flowagg_health SET probed_at = ? WHERE id = 1")) {
@@ -80,6 +85,10 @@ public final class DatabaseHealth implements AutoCloseable {
         // Busy, not away: other writes committed meanwhile.
         found = null;
       }
+    }
+    if (h2 != null) {
+      // Also when the probe passed: its own connection can be the last one on a database H2 has lost track of.
+      H2Restart.recover(h2);
     }
     // Two failed probes in a row, so that one slow answer under load does not turn the node away.
     failures = found == null ? 0 : failures + 1;

@@ -116,7 +116,7 @@ public final class DatabaseStart {
     Duration pause = FIRST_PAUSE;
     for (int attempt = 1; ; attempt++) {
       try {
-        Connection connection = DriverManager.getConnection(db.url(), connectionProperties(db));
+        Connection connection = H2Restart.track(DriverManager.getConnection(db.url(), connectionProperties(db)));
         if (attempt > 1) {
           log.info("database reachable after {} attempts: {}", attempt, db.description());
         }

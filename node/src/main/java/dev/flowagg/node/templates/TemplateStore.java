@@ -1,6 +1,7 @@
 package dev.flowagg.node.templates;
 
 import dev.flowagg.node.settings.DatabaseSettings;
+import dev.flowagg.node.storage.H2Restart;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -113,7 +114,7 @@ public final class TemplateStore implements AutoCloseable {
 
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
-      connection = DriverManager.getConnection(db.url(), db.user(), db.password());
+      connection = H2Restart.track(DriverManager.getConnection(db.url(), db.user(), db.password()));
       connection.setAutoCommit(true);
     }
     return connection;
