@@ -188,10 +188,14 @@
         ['top', String(state.top)], ['order_by', 'bytes']]);
       const talkerParams = filterParams(w).concat([['bucket', 'none'], ['group_by', DIMENSIONS.join(',')],
         ['top', String(TALKERS)], ['order_by', SORTS[state.sort]]]);
-      const [series, talkers] = await Promise.all([totals(chartParams), totals(talkerParams)]);
+      // Both asked at once; the chart is drawn as soon as its answer is in, not after the table's.
+      const talkers = totals(talkerParams);
+      const series = await totals(chartParams);
       if (generation !== shown.generation) return;
       drawChart(w, bucket, series);
-      showTalkers(talkers);
+      const rows = await talkers;
+      if (generation !== shown.generation) return;
+      showTalkers(rows);
       $('status').textContent = '';
       document.body.dataset.loaded = String(generation);
     } catch (e) {
