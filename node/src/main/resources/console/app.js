@@ -92,7 +92,7 @@
   }
 
   /** The hours [from, to) the view covers: a preset ends with the current hour. */
-  function window_() {
+  function viewHours() {
     if (!state.range) return { from: state.from, to: state.to };
     const to = Math.floor(Date.now() / HOUR_MS) + 1;
     return { from: to - PRESETS[state.range], to };
@@ -179,7 +179,7 @@
 
   async function loadData() {
     const generation = ++shown.generation;
-    const w = window_();
+    const w = viewHours();
     const bucket = bucketOf(w);
     $('status').textContent = 'Loading…';
     $('status').className = '';
@@ -243,7 +243,6 @@
     // Stacked by drawing running sums, the outermost first, each filled to the axis: the inner ones paint over.
     const columns = [data.xs];
     const series = [{}];
-    const byColumn = [null];
     for (const direction of ['tx', 'rx']) {
       const sign = direction === 'tx' ? 1 : -1;
       const sums = [];
@@ -255,7 +254,6 @@
       for (let k = data.groups.length - 1; k >= 0; k--) {
         const g = data.groups[k];
         columns.push(sums[k].map((v) => sign * v));
-        byColumn.push({ group: g, direction });
         series.push({
           label: g.name + ' ' + direction,
           stroke: g.color,
@@ -295,7 +293,6 @@
       },
     };
     shown.chart = new uPlot(options, columns, chart);
-    shown.chart.byColumn = byColumn;
     chart.appendChild(hover);
     showHover(hover, data, null, bucket);
   }
@@ -453,7 +450,7 @@
     for (const b of document.querySelectorAll('#presets button')) {
       b.classList.toggle('active', b.dataset.range === state.range);
     }
-    const w = window_();
+    const w = viewHours();
     $('from').value = hourText(w.from).slice(0, 16);
     $('to').value = hourText(w.to).slice(0, 16);
     $('dimension').value = state.dim;
