@@ -6,6 +6,7 @@ import dev.flowagg.node.aggregate.FlowWriter;
 import dev.flowagg.node.aggregate.RetentionSweep;
 import dev.flowagg.node.http.BatchWrites;
 import dev.flowagg.node.http.ClusterRoutes;
+import dev.flowagg.node.http.ConsoleRoutes;
 import dev.flowagg.node.http.FlowLogRoutes;
 import dev.flowagg.node.http.FlowRoutes;
 import dev.flowagg.node.http.IngestRoutes;
@@ -140,6 +141,7 @@ public final class Guardian {
                   new ClusterRoutes(system, settings.requestTimeout()).routes(),
                   new HealthRoutes(readiness).routes(),
                   new MetricsRoutes(metrics, clusterMetrics).routes(),
+                  new ConsoleRoutes().routes(),
                   RouteFallbacks.notFound())), readiness);
           // Every answer, refusals included, is counted and written to the access log.
           access

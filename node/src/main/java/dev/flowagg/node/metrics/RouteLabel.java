@@ -8,7 +8,8 @@ public final class RouteLabel {
   /** Every path the node serves; anything else (a 404) is {@link #OTHER}. */
   public static final Set<String> ROUTES =
       Set.of(
-          "/flows", "/totals", "/flowlogs", "/ingest/stats", "/cluster", "/health/alive", "/health/ready", "/metrics");
+          "/", "/console/{asset}", "/flows", "/totals", "/flowlogs", "/ingest/stats", "/cluster", "/health/alive",
+          "/health/ready", "/metrics");
 
   public static final String OTHER = "other";
 
@@ -16,6 +17,9 @@ public final class RouteLabel {
 
   /** The template for this path; a trailing slash is not the same route (the router answers it 404 too). */
   public static String of(String path) {
+    if (path.startsWith("/console/")) {
+      return "/console/{asset}";
+    }
     return ROUTES.contains(path) ? path : OTHER;
   }
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Who may do what: sorts a request into open, metrics, read or write, identifies its bearer token, and decides.
+ * Who may do what: sorts a request into open, console, metrics, read or write, identifies its bearer token, and decides.
  *
  * <p>Each kind is open while its token list is empty. A write token may also read and scrape metrics; a read token may
  * also scrape metrics; the metrics token may only scrape metrics.
@@ -15,6 +15,8 @@ public final class AccessPolicy {
   public enum Kind {
     /** {@code /health/*}: probes never authenticate. */
     OPEN,
+    /** {@code GET /} and {@code GET /console/*}: the console's page and assets hold no data, so anyone may load them. */
+    CONSOLE,
     /** {@code /metrics}: FLOWAGG_METRICS_TOKEN. */
     METRICS,
     /** Safe methods (GET, HEAD, OPTIONS) anywhere else: FLOWAGG_READ_TOKENS. */
@@ -56,7 +58,11 @@ public final class AccessPolicy {
     if (path.equals("/metrics")) {
       return Kind.METRICS;
     }
-    return switch (method.toUpperCase(Locale.ROOT)) {
+    String verb = method.toUpperCase(Locale.ROOT);
+    if ((verb.equals("GET") || verb.equals("HEAD")) && (path.equals("/") || path.startsWith("/console/"))) {
+      return Kind.CONSOLE;
+    }
+    return switch (verb) {
       case "GET", "HEAD", "OPTIONS" -> Kind.READ;
       default -> Kind.WRITE;
     };
@@ -64,7 +70,7 @@ public final class AccessPolicy {
 
   public boolean isOpen(Kind kind) {
     return switch (kind) {
-      case OPEN -> true;
+      case OPEN, CONSOLE -> true;
       case METRICS -> metricsTokens.isEmpty();
       case READ -> readTokens.isEmpty();
       case WRITE -> writeTokens.isEmpty();
@@ -105,7 +111,7 @@ public final class AccessPolicy {
   /** METRICS < READ < WRITE: each token may do what the ones below it may. */
   private static int rank(Kind kind) {
     return switch (kind) {
-      case OPEN -> 0;
+      case OPEN, CONSOLE -> 0;
       case METRICS -> 1;
       case READ -> 2;
       case WRITE -> 3;

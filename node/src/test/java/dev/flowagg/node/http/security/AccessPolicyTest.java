@@ -32,6 +32,16 @@ class AccessPolicyTest {
   }
 
   @Test
+  void theConsolePageAndAssetsNeedNoTokenButItsDataDoes() {
+    assertThat(AccessPolicy.classify("GET", "/")).isEqualTo(Kind.CONSOLE);
+    assertThat(AccessPolicy.classify("GET", "/console/app.js")).isEqualTo(Kind.CONSOLE);
+    assertThat(AccessPolicy.classify("POST", "/")).isEqualTo(Kind.WRITE);
+    assertThat(AccessPolicy.classify("GET", "/console")).isEqualTo(Kind.READ);
+    assertThat(AccessPolicy.classify("GET", "/totals")).isEqualTo(Kind.READ);
+    assertThat(decide(POLICY, Kind.CONSOLE, null)).isInstanceOf(Decision.Granted.class);
+  }
+
+  @Test
   void aWriteTokenMayDoEverythingAReadTokenReadsAndScrapes() {
     for (Kind kind : new Kind[] {Kind.WRITE, Kind.READ, Kind.METRICS}) {
       assertThat(decide(POLICY, kind, "w2")).as(kind.name()).isInstanceOf(Decision.Granted.class);
