@@ -46,6 +46,7 @@ DB_URL=""
 SEED=1
 HOURS=2
 SETTLE_SECONDS=${SETTLE_SECONDS:-60}
+STORE_SECONDS=${STORE_SECONDS:-900}
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -242,6 +243,20 @@ flowagg_counted() { # totals_file
   flowagg_compare "$1" | cut -d' ' -f1
 }
 
+flowagg_waiting() {
+  curl -fs "$FLOWAGG_HTTP/ingest/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["freshness"]["waiting_entries"])'
+}
+
+# Waits (up to STORE_SECONDS) until the node has stored everything it received: no entries waiting or in flight.
+await_stored() {
+  local deadline=$((SECONDS + STORE_SECONDS))
+  while (( SECONDS < deadline )); do
+    [[ "$(flowagg_waiting 2>/dev/null || echo x)" == 0 ]] && return 0
+    sleep 1
+  done
+  log "flowagg still had entries waiting after $STORE_SECONDS s; counting what is stored"
+}
+
 flowagg_lag_ms() {
   curl -fs "$FLOWAGG_HTTP/ingest/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["freshness"]["lag_ms"])'
 }
@@ -257,6 +272,7 @@ run_flowagg() { # index rate
   sendout=$(send "$FLOWAGG_UDP" "$rate" $(records_for "$rate") "$hour" "$totals") || { kill "$sampler"; log "the sender failed; see $WORK/sender.log"; exit 1; }
   read -r datagrams achieved <<< "$sendout"
   wait_stable $((before + datagrams)) flowagg_datagrams > /dev/null
+  await_stored
   sent=$(totals_bytes "$totals")
   counted=$(wait_stable "$sent" flowagg_counted "$totals")
   stored=$((SECONDS - started))
