@@ -257,14 +257,23 @@ await_stored() {
   log "flowagg still had entries waiting after $STORE_SECONDS s; counting what is stored"
 }
 
+# The node's own drop counters (GET /ingest/stats listener.datagrams_dropped_*), as "reason=n ..." or nothing.
+flowagg_drops() {
+  curl -fs "$FLOWAGG_HTTP/ingest/stats" | python3 -c 'import json,sys
+l = json.load(sys.stdin)["listener"]
+p = "datagrams_dropped_"
+print(" ".join(k[len(p):] + "=" + str(v) for k, v in l.items() if k.startswith(p) and v))'
+}
+
 flowagg_lag_ms() {
   curl -fs "$FLOWAGG_HTTP/ingest/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["freshness"]["lag_ms"])'
 }
 
 run_flowagg() { # index rate
   local i=$1 rate=$2 hour=$((FIRST_HOUR + $1 * HOURS)) totals="$WORK/flowagg-$2.json" before datagrams achieved sendout
-  local sent counted mismatched sampler lag rss started stored tuples
+  local sent counted mismatched sampler lag rss started stored tuples drops_before drops
   before=$(flowagg_datagrams)
+  drops_before=$(flowagg_drops)
   # Sample how far behind the stored totals are, every second, while the sender runs.
   ( while sleep 1; do flowagg_lag_ms 2>/dev/null || true; done ) > "$WORK/lag-$rate.txt" &
   sampler=$!
@@ -281,8 +290,10 @@ run_flowagg() { # index rate
   rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$FLOWAGG_PID/status" 2>/dev/null || echo "?")
   tuples=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(max(sum(1 for r in t if r["hour"] == h) for h in {r["hour"] for r in t}))' "$totals")
   mismatched=$(flowagg_compare "$totals" | cut -d' ' -f2)
+  drops=$(flowagg_drops)
+  [[ "$drops" == "$drops_before" ]] && drops="" || drops="; datagrams the node dropped (since its start): $drops"
   record flowagg "$rate" "$achieved" "$sent" "$counted" \
-    "$tuples tuples/hour; peak RSS ${rss} MB; lag at most ${lag:-0} ms; all stored ${stored} s after the start$([[ $mismatched == 0 ]] || echo "; $mismatched rows differ")" \
+    "$tuples tuples/hour; peak RSS ${rss} MB; lag at most ${lag:-0} ms; all stored ${stored} s after the start$([[ $mismatched == 0 ]] || echo "; $mismatched rows differ")$drops" \
     && [[ "$mismatched" == 0 ]]
 }
 

@@ -62,24 +62,25 @@ public final class NodeConfig {
 
   private static Config derived(DatabaseSettings db, BuildInfo build) {
     String prefix = "pekko-persistence-jdbc.shared-databases.flowagg.";
-    Map<String, Object> h2Only = db.kind() == DatabaseSettings.Kind.H2
-        // See Database: a session of an H2 database closed by a failed write looks valid but answers no query.
+    Map<String, Object> connections = db.kind() == DatabaseSettings.Kind.H2
         ? Map.of(
-            prefix + "db.connectionTestQuery", Database.H2_TEST_QUERY,
-            // The plugin's connections come from the node's H2 source, so that H2Restart knows their database.
+            // The plugin's connections come from the node's H2 source, so that H2Restart knows their database; and
+            // they are tested with a query (see Database): a session of an H2 database stopped by a failed write
+            // looks valid but answers nothing.
             prefix + "db.dataSourceClass", H2DataSource.class.getName(),
             prefix + "db.properties.URL", db.url(),
             prefix + "db.properties.user", db.user(),
-            prefix + "db.properties.password", db.password())
-        : Map.of();
-    return ConfigFactory.parseMap(h2Only).withFallback(ConfigFactory.parseMap(
+            prefix + "db.properties.password", db.password(),
+            prefix + "db.connectionTestQuery", Database.H2_TEST_QUERY)
+        : Map.of(
+            prefix + "db.url", db.url(),
+            prefix + "db.driver", db.kind().driver);
+    return ConfigFactory.parseMap(connections).withFallback(ConfigFactory.parseMap(
         Map.of(
             // Every member sees every other's app-version: GET /cluster shows each one's version and commit.
             "pekko.cluster.app-version", build.appVersion(),
             prefix + "profile", db.kind().slickProfile,
-            prefix + "db.url", db.url(),
             prefix + "db.user", db.user(),
-            prefix + "db.password", db.password(),
-            prefix + "db.driver", db.kind().driver)));
+            prefix + "db.password", db.password())));
   }
 }

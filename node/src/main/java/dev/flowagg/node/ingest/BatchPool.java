@@ -12,8 +12,10 @@ import java.util.concurrent.BlockingQueue;
 public final class BatchPool implements AutoCloseable {
 
   private final BlockingQueue<DatagramBatch> free;
+  private final int batches;
 
   public BatchPool(int batches, int datagramsPerBatch, int bytesPerBatch) {
+    this.batches = batches;
     free = new ArrayBlockingQueue<>(batches);
     for (int i = 0; i < batches; i++) {
       free.add(new DatagramBatch(datagramsPerBatch, Math.max(bytesPerBatch, DatagramBatch.MAX_DATAGRAM)));
@@ -32,6 +34,11 @@ public final class BatchPool implements AutoCloseable {
 
   public int freeBatches() {
     return free.size();
+  }
+
+  /** Fewer than a quarter of the batches are free: the decoder is behind, so batches should be filled up. */
+  public boolean low() {
+    return free.size() < batches / 4;
   }
 
   @Override

@@ -107,6 +107,15 @@ public final class UdpReceiver implements AutoCloseable {
     return source.path();
   }
 
+  /**
+   * Whether a batch the socket ran dry on goes to the decoder now. Not while the decoder is behind (most batches
+   * busy): the batch is filled up instead, so that a stalled decoder (a large delivery being cut) has the whole pool's
+   * datagrams of room rather than the pool's count of 2 ms batches.
+   */
+  private boolean handOverOld(long batchStarted) {
+    return System.nanoTime() - batchStarted >= MAX_BATCH_AGE_NANOS && !pool.low();
+  }
+
   private void run() {
     DatagramBatch batch = null;
     long batchStarted = 0;
@@ -142,7 +151,7 @@ public final class UdpReceiver implements AutoCloseable {
               batch = null;
             }
           }
-          if (batch != null && (batch.count() == 0 || System.nanoTime() - batchStarted >= MAX_BATCH_AGE_NANOS)) {
+          if (batch != null && (batch.count() == 0 || handOverOld(batchStarted))) {
             if (batch.count() > 0) {
               handOff.accept(batch);
             } else {
