@@ -1,7 +1,13 @@
 package dev.flowagg.node.aggregate;
 
+import static dev.flowagg.node.aggregate.SliceFixture.deltas;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowagg.node.query.HourRows;
 import dev.flowagg.node.storage.FlowTables;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The flow slice contract on the embedded H2 database, the single-node default. */
 class FlowSliceH2Test extends FlowSliceContract {
@@ -9,6 +15,22 @@ class FlowSliceH2Test extends FlowSliceContract {
   @Override
   SliceFixture fixture(Map<String, Object> settings) {
     return new SliceFixture(null, settings);
+  }
+
+  @Test
+  void anHourComesInCodePointOrderWhetherSortedInMemoryOrByTheDatabase() {
+    long h = f.hour();
+    FlowKey a = SliceFixture.tupleOf(SLICE, "a");
+    FlowKey halfwidth = SliceFixture.tupleOf(SLICE, "\uFF61");
+    FlowKey rocket = SliceFixture.tupleOf(SLICE, "🚀");
+    f.write(SLICE, unique(), false, deltas(rocket, h, 3, 3, halfwidth, h, 2, 2, a, h, 1, 1));
+
+    List<String> inMemory = f.rows(h, HourRows.SORTED_IN_MEMORY);
+    assertThat(inMemory).hasSize(3).isEqualTo(f.rows(h, 0));
+    // U+FF61 before U+1F680 by code point (UTF-16 units would put the rocket's surrogates first).
+    assertThat(inMemory.get(0)).startsWith("a");
+    assertThat(inMemory.get(1)).startsWith("\uFF61");
+    assertThat(inMemory.get(2)).startsWith("🚀");
   }
 
   private static long key(long bucket, long tupleId) {

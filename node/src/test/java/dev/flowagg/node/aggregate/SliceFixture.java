@@ -101,8 +101,13 @@ final class SliceFixture implements AutoCloseable {
 
   /** Every row of the hour as {@code "src dst vpc tx rx"}, in the tables' order. */
   List<String> rows(long hour) {
+    return rows(hour, HourRows.SORTED_IN_MEMORY);
+  }
+
+  /** As {@link #rows(long)}, an H2 hour sorted in memory up to {@code sortedInMemory} rows, by the database above. */
+  List<String> rows(long hour, int sortedInMemory) {
     List<String> out = new ArrayList<>();
-    try (HourRows rows = HourRows.open(tables.database(), hour)) {
+    try (HourRows rows = HourRows.open(tables.database(), hour, sortedInMemory)) {
       for (HourRows.Row r = rows.next(); r != null; r = rows.next()) {
         out.add(r.srcApp() + " " + r.destApp() + " " + r.vpcId() + " " + r.bytesTx() + " " + r.bytesRx());
       }
