@@ -59,29 +59,14 @@ final class SendLoop {
 
   Result run() throws IOException {
     Thread encoder = Thread.ofPlatform().name("send-encoder").daemon().start(this::encodeAll);
-    long records = 0;
-    long datagrams = 0;
-    long refused = 0;
-    long nextProgress = progressEveryNanos;
+    Tally tally = new Tally();
     Replay replay = passes > 1 ? new Replay() : null;
     try {
       for (SyntheticExport.Chunk chunk = take(); chunk != END; chunk = take()) {
         if (replay != null) {
           replay.keep(chunk);
         }
-        pacer.admit(chunk.records());
-        for (byte[] d : chunk.datagrams()) {
-          if (!sockets.send(chunk.exporter(), d)) {
-            refused++;
-          }
-        }
-        records += chunk.records();
-        datagrams += chunk.datagrams().size();
-        long elapsed = pacer.elapsedNanos();
-        if (elapsed >= nextProgress) {
-          progress.sentSoFar(new Result(records, datagrams, refused, elapsed));
-          nextProgress = elapsed + progressEveryNanos;
-        }
+        tally.send(chunk, replay, 0);
       }
     } finally {
       encoder.interrupt();
@@ -91,23 +76,42 @@ final class SendLoop {
     }
     for (int pass = 1; pass < passes; pass++) {
       for (SyntheticExport.Chunk chunk : replay.chunks) {
-        pacer.admit(chunk.records());
-        for (byte[] d : chunk.datagrams()) {
-          replay.renumber(chunk.exporter(), d, pass);
-          if (!sockets.send(chunk.exporter(), d)) {
-            refused++;
-          }
-        }
-        records += chunk.records();
-        datagrams += chunk.datagrams().size();
-        long elapsed = pacer.elapsedNanos();
-        if (elapsed >= nextProgress) {
-          progress.sentSoFar(new Result(records, datagrams, refused, elapsed));
-          nextProgress = elapsed + progressEveryNanos;
-        }
+        tally.send(chunk, replay, pass);
       }
     }
-    return new Result(records, datagrams, refused, pacer.elapsedNanos());
+    return tally.result(pacer.elapsedNanos());
+  }
+
+  /** What has been sent so far, and when progress is next reported. */
+  private final class Tally {
+    private long records;
+    private long datagrams;
+    private long refused;
+    private long nextProgress = progressEveryNanos;
+
+    /** Sends one chunk, renumbered for {@code pass} when that is a replay (pass 0 is the first). */
+    void send(SyntheticExport.Chunk chunk, Replay replay, int pass) throws IOException {
+      pacer.admit(chunk.records());
+      for (byte[] d : chunk.datagrams()) {
+        if (pass > 0) {
+          replay.renumber(chunk.exporter(), d, pass);
+        }
+        if (!sockets.send(chunk.exporter(), d)) {
+          refused++;
+        }
+      }
+      records += chunk.records();
+      datagrams += chunk.datagrams().size();
+      long elapsed = pacer.elapsedNanos();
+      if (elapsed >= nextProgress) {
+        progress.sentSoFar(result(elapsed));
+        nextProgress = elapsed + progressEveryNanos;
+      }
+    }
+
+    Result result(long elapsedNanos) {
+      return new Result(records, datagrams, refused, elapsedNanos);
+    }
   }
 
   /**

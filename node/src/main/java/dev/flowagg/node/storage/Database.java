@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
     if (settings.kind() == DatabaseSettings.Kind.H2) {
-      config.setDataSource(new H2DataSource(settings.url(), settings.user(), settings.password()));
+      config.setDataSource(new H2DataSource(settings));
     } else {
       config.setJdbcUrl(settings.url());
       config.setUsername(settings.user());

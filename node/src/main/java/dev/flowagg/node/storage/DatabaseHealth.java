@@ -49,9 +49,7 @@ public final class DatabaseHealth implements AutoCloseable {
   public DatabaseHealth(Database db, Duration interval, Consumer<String> onChange) {
     this.db = db;
     this.onChange = onChange;
-    this.h2 = db.kind() == DatabaseSettings.Kind.H2
-        ? new H2DataSource(db.settings().url(), db.settings().user(), db.settings().password())
-        : null;
+    this.h2 = db.kind() == DatabaseSettings.Kind.H2 ? new H2DataSource(db.settings()) : null;
     thread.scheduleWithFixedDelay(this::probe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

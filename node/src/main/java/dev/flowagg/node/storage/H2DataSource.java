@@ -1,5 +1,6 @@
 package dev.flowagg.node.storage;
 
+import dev.flowagg.node.settings.DatabaseSettings;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,10 +21,10 @@ public final class H2DataSource implements DataSource {
 
   public H2DataSource() {}
 
-  H2DataSource(String url, String user, String password) {
-    setURL(url);
-    setUser(user);
-    setPassword(password);
+  H2DataSource(DatabaseSettings db) {
+    setURL(db.url());
+    setUser(db.user());
+    setPassword(db.password());
   }
 
   public void setURL(String url) {
