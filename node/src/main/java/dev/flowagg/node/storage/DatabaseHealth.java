@@ -87,6 +87,9 @@ public final class DatabaseHealth implements AutoCloseable {
     if (h2 != null) {
       // Also when the probe passed: its own connection can be the last one on a database H2 has lost track of.
       H2Restart.recover(h2);
+      if (found == null && connection != null) {
+        H2FileUpkeep.run(connection);
+      }
     }
     // Two failed probes in a row, so that one slow answer under load does not turn the node away.
     failures = found == null ? 0 : failures + 1;
