@@ -3,6 +3,7 @@ package dev.flowagg.node.query;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -88,9 +89,11 @@ final class PieceCache {
   }
 
   /** Loads the pieces of one bucket for the slices whose cached copy is stale, in one read. */
-  void load(ReadTables tables, boolean day, long bucket, Map<Integer, Long> staleSeqs) throws SQLException {
+  Map<Key, Piece> load(ReadTables tables, boolean day, long bucket, Map<Integer, Long> staleSeqs)
+      throws SQLException {
+    Map<Key, Piece> loaded = new HashMap<>();
     if (staleSeqs.isEmpty()) {
-      return;
+      return loaded;
     }
     int lo = staleSeqs.keySet().stream().min(Integer::compare).orElseThrow();
     int hi = staleSeqs.keySet().stream().max(Integer::compare).orElseThrow() + 1;
@@ -106,9 +109,12 @@ final class PieceCache {
     });
     for (Map.Entry<Integer, Long> e : staleSeqs.entrySet()) {
       Builder b = builders[e.getKey() - lo];
-      put(new Key(day, bucket, e.getKey()), b == null ? new Piece(e.getValue(), new int[0], new long[0], new long[0], 0)
-          : b.build(e.getValue()));
+      Key key = new Key(day, bucket, e.getKey());
+      Piece piece = b == null ? new Piece(e.getValue(), new int[0], new long[0], new long[0], 0) : b.build(e.getValue());
+      put(key, piece);
+      loaded.put(key, piece);
     }
+    return loaded;
   }
 
   synchronized String stats() {
