@@ -127,15 +127,13 @@ public final class Guardian {
             }
           }
           // Around the access guard: no answer, its refusals included, is ever Pekko's plain text.
+          TotalsEngine totals =
+              new TotalsEngine(tables.database(), settings.queryCacheBytes(), settings.retention(), InstantSource.system());
           Route routes =
               RouteSafety.around(access.guard(new AllDirectives() {}.concat(
-                  new FlowRoutes(writes, tables.database(), health, blocking, settings.maxRecordsPerRequest())
+                  new FlowRoutes(writes, tables.database(), totals, health, blocking, settings.maxRecordsPerRequest())
                       .routes(),
-                  new TotalsRoutes(
-                          new TotalsEngine(tables.database(), settings.queryCacheBytes(), settings.retention(),
-                              InstantSource.system()),
-                          health, blocking, Materializer.matFromSystem(system))
-                      .routes(),
+                  new TotalsRoutes(totals, health, blocking, Materializer.matFromSystem(system)).routes(),
                   new FlowLogRoutes(writes, classification, settings.maxRecordsPerRequest()).routes(),
                   new IngestRoutes(ingest).routes(),
                   new ClusterRoutes(system, settings.requestTimeout()).routes(),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.flowagg.node.query.HourRows;
+import dev.flowagg.node.query.TotalsEngine;
 import dev.flowagg.node.storage.Database;
 import dev.flowagg.node.storage.DatabaseHealth;
 import dev.flowagg.protocol.flow.FlowRecordParser;
@@ -40,14 +41,17 @@ public final class FlowRoutes extends AllDirectives {
 
   private final BatchWrites writes;
   private final Database db;
+  private final TotalsEngine engine;
   private final DatabaseHealth health;
   private final Executor blocking;
   private final FlowRecordParser parser;
 
   public FlowRoutes(
-      BatchWrites writes, Database db, DatabaseHealth health, Executor blocking, int maxRecordsPerRequest) {
+      BatchWrites writes, Database db, TotalsEngine engine, DatabaseHealth health, Executor blocking,
+      int maxRecordsPerRequest) {
     this.writes = writes;
     this.db = db;
+    this.engine = engine;
     this.health = health;
     this.blocking = blocking;
     this.parser = new FlowRecordParser(maxRecordsPerRequest);
@@ -121,7 +125,7 @@ public final class FlowRoutes extends AllDirectives {
 
   private HourRows open(long hour) {
     try {
-      return HourRows.open(db, hour);
+      return HourRows.open(db, engine, hour);
     } catch (SQLException e) {
       throw new UncheckedIOException(new IOException(e.getMessage(), e));
     }

@@ -86,6 +86,23 @@ public final class TotalsEngine {
     }
   }
 
+  /**
+   * Every tuple's totals in {@code hour}, in name order (the rows of {@code GET /flows?hour=N}); none for an hour the
+   * retention no longer keeps. Blocks while it reads the tables.
+   */
+  public void hourByTuple(long hour, java.util.function.Consumer<Row> sink) throws SQLException {
+    TotalsQuery q = new TotalsQuery(hour, hour + 1, Bucket.HOUR, java.util.EnumSet.allOf(Dimension.class),
+        TotalsQuery.Filter.NONE, 0, Order.NAMES, TotalsQuery.Format.JSON, Integer.MAX_VALUE, null);
+    try {
+      run(q, row -> {
+        sink.accept(row);
+        return true;
+      });
+    } catch (Refused pastRetention) {
+      // deleted by the retention: the hour is empty
+    }
+  }
+
   /** Runs the query, handing rows to the sink in order; blocks while it reads the tables. */
   public Outcome run(TotalsQuery q, RowSink sink) throws SQLException, Refused {
     checkRetention(q);
@@ -226,27 +243,33 @@ public final class TotalsEngine {
     Map<Long, Map<Integer, Long>> staleHours = new HashMap<>();
     Map<Long, Map<Integer, Long>> staleDays = new HashMap<>();
     for (PieceRef p : plan.pieces()) {
-      if (cache.get(new PieceCache.Key(p.day(), p.bucket(), p.slice()), p.seq()) == null) {
+      PieceCache.Piece piece = cache.get(new PieceCache.Key(p.day(), p.bucket(), p.slice()), p.seq());
+      if (piece != null) {
+        add(piece, p.slice(), groups, totals);
+      } else {
         (p.day() ? staleDays : staleHours).computeIfAbsent(p.bucket(), b -> new HashMap<>()).put(p.slice(), p.seq());
       }
     }
+    // A piece read for this query is summed as read, whatever a concurrent query or the cache's budget does to the
+    // cache meanwhile; one hour or day of pieces is held at a time.
     for (var e : staleHours.entrySet()) {
-      cache.load(tables, false, e.getKey(), e.getValue());
+      for (var loaded : cache.load(tables, false, e.getKey(), e.getValue()).entrySet()) {
+        add(loaded.getValue(), loaded.getKey().slice(), groups, totals);
+      }
     }
     for (var e : staleDays.entrySet()) {
-      cache.load(tables, true, e.getKey(), e.getValue());
-    }
-    for (PieceRef p : plan.pieces()) {
-      PieceCache.Piece piece = cache.get(new PieceCache.Key(p.day(), p.bucket(), p.slice()), p.seq());
-      if (piece == null) {
-        continue; // changed again while being read: read on the next query
+      for (var loaded : cache.load(tables, true, e.getKey(), e.getValue()).entrySet()) {
+        add(loaded.getValue(), loaded.getKey().slice(), groups, totals);
       }
-      TupleDictionary.SliceNames names = dictionary.slice(p.slice());
-      for (int i = 0; i < piece.size(); i++) {
-        int g = groups.of(p.slice(), piece.local()[i], names);
-        if (g >= 0) {
-          totals.add(g, piece.tx()[i], piece.rx()[i]);
-        }
+    }
+  }
+
+  private void add(PieceCache.Piece piece, int slice, Groups groups, Totals totals) {
+    TupleDictionary.SliceNames names = dictionary.slice(slice);
+    for (int i = 0; i < piece.size(); i++) {
+      int g = groups.of(slice, piece.local()[i], names);
+      if (g >= 0) {
+        totals.add(g, piece.tx()[i], piece.rx()[i]);
       }
     }
   }

@@ -18,14 +18,14 @@ class FlowSliceH2Test extends FlowSliceContract {
   }
 
   @Test
-  void anHourComesInCodePointOrderWhetherSortedInMemoryOrByTheDatabase() {
+  void anHourComesInCodePointOrderWhetherFromMemoryOrSortedByTheDatabase() {
     long h = f.hour();
     FlowKey a = SliceFixture.tupleOf(SLICE, "a");
     FlowKey halfwidth = SliceFixture.tupleOf(SLICE, "\uFF61");
     FlowKey rocket = SliceFixture.tupleOf(SLICE, "🚀");
     f.write(SLICE, unique(), false, deltas(rocket, h, 3, 3, halfwidth, h, 2, 2, a, h, 1, 1));
 
-    List<String> inMemory = f.rows(h, HourRows.SORTED_IN_MEMORY);
+    List<String> inMemory = f.rows(h, HourRows.IN_MEMORY);
     assertThat(inMemory).hasSize(3).isEqualTo(f.rows(h, 0));
     // U+FF61 before U+1F680 by code point (UTF-16 units would put the rocket's surrogates first).
     assertThat(inMemory.get(0)).startsWith("a");

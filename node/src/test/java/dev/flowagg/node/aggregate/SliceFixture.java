@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.flowagg.node.NodeConfig;
 import dev.flowagg.node.metrics.EntityMetrics;
 import dev.flowagg.node.query.HourRows;
+import dev.flowagg.node.query.TotalsEngine;
 import dev.flowagg.node.settings.NodeSettings;
 import dev.flowagg.node.settings.RetentionSettings;
 import dev.flowagg.node.storage.Database;
@@ -35,6 +36,8 @@ final class SliceFixture implements AutoCloseable {
   final ActorTestKit testKit;
   final NodeSettings settings;
   final FlowTables tables;
+  /** Reads hours as {@code GET /flows} does. */
+  final TotalsEngine engine;
   final AtomicLong nowMillis = new AtomicLong(Instant.parse("2026-12-05T10:30:00Z").toEpochMilli());
   final InstantSource clock = () -> Instant.ofEpochMilli(nowMillis.get());
   private final Map<Integer, ActorRef<FlowSlice.Command>> running = new HashMap<>();
@@ -56,6 +59,7 @@ final class SliceFixture implements AutoCloseable {
       this.settings = loaded.settings();
       SchemaMigration.migrate(this.settings.database());
       this.tables = new FlowTables(new Database(this.settings.database(), "test-tables", 4));
+      this.engine = new TotalsEngine(tables.database(), 16 << 20, this.settings.retention(), clock);
       Config config = loaded.config();
       this.testKit = ActorTestKit.create("slices", config);
     } catch (IOException e) {
@@ -101,13 +105,13 @@ final class SliceFixture implements AutoCloseable {
 
   /** Every row of the hour as {@code "src dst vpc tx rx"}, in the tables' order. */
   List<String> rows(long hour) {
-    return rows(hour, HourRows.SORTED_IN_MEMORY);
+    return rows(hour, HourRows.IN_MEMORY);
   }
 
-  /** As {@link #rows(long)}, an H2 hour sorted in memory up to {@code sortedInMemory} rows, by the database above. */
-  List<String> rows(long hour, int sortedInMemory) {
+  /** As {@link #rows(long)}, from the totals engine up to {@code inMemory} rows, through a database cursor above. */
+  List<String> rows(long hour, int inMemory) {
     List<String> out = new ArrayList<>();
-    try (HourRows rows = HourRows.open(tables.database(), hour, sortedInMemory)) {
+    try (HourRows rows = HourRows.open(tables.database(), engine, hour, inMemory)) {
       for (HourRows.Row r = rows.next(); r != null; r = rows.next()) {
         out.add(r.srcApp() + " " + r.destApp() + " " + r.vpcId() + " " + r.bytesTx() + " " + r.bytesRx());
       }
