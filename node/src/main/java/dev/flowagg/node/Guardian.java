@@ -129,6 +129,7 @@ public final class Guardian {
           // Around the access guard: no answer, its refusals included, is ever Pekko's plain text.
           TotalsEngine totals =
               new TotalsEngine(tables.database(), settings.queryCacheBytes(), settings.retention(), InstantSource.system());
+          tables.onStored(totals::stored);
           Route routes =
               RouteSafety.around(access.guard(new AllDirectives() {}.concat(
                   new FlowRoutes(writes, tables.database(), totals, health, blocking, settings.maxRecordsPerRequest())

@@ -105,6 +105,57 @@ final class ReadTables {
     }
   }
 
+  /** Receives the sequence number of a slice's newest event in the tables. */
+  @FunctionalInterface
+  interface SeqSink {
+    void seq(int slice, long seq);
+  }
+
+  /**
+   * The rows of one hour of the slices in {@code [fromSlice, toSlice)}, and each slice's newest stored event, read in
+   * one statement: one snapshot of the tables, so the rows are exactly those of the events up to that number.
+   */
+  void hourRowsWithSeqs(long hour, int fromSlice, int toSlice, RowSink rows, SeqSink seqs) throws SQLException {
+    long lo = FlowTables.tupleId(fromSlice, 0);
+    long hi = FlowTables.tupleId(toSlice, 0);
+    // The slices' rows come first, keyed below zero (-1 - slice), so no row can be taken for one.
+    String slices = "SELECT CAST(-1 - slice AS BIGINT), seq, CAST(0 AS BIGINT) FROM flow_slice WHERE slice >= ? AND slice < ?";
+    String sql = postgres
+        ? slices + " UNION ALL SELECT tuple_id, bytes_tx, bytes_rx FROM flow_hour WHERE epoch_hour = ? "
+            + "AND tuple_id >= ? AND tuple_id < ?"
+        : slices + " UNION ALL SELECT row_key, bytes_tx, bytes_rx FROM flow_hour WHERE row_key >= ? AND row_key < ?";
+    try (Connection c = db.connection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setInt(1, fromSlice);
+      s.setInt(2, toSlice);
+      if (postgres) {
+        c.setAutoCommit(false); // streams through a cursor
+        s.setFetchSize(10_000);
+        s.setLong(3, hour);
+        s.setLong(4, lo);
+        s.setLong(5, hi);
+      } else {
+        s.setLong(3, (hour << FlowTables.TUPLE_BITS) + lo);
+        s.setLong(4, (hour << FlowTables.TUPLE_BITS) + hi);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          long key = rs.getLong(1);
+          if (key < 0) {
+            seqs.seq((int) (-1 - key), rs.getLong(2));
+          } else {
+            long tuple = key & TUPLE_MASK;
+            rows.row(FlowTables.sliceOf(tuple), (int) tuple, rs.getLong(2), rs.getLong(3));
+          }
+        }
+      } finally {
+        if (postgres) {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
+      }
+    }
+  }
+
   /** The tuples of a slice numbered {@code fromLocal} or later. */
   void tuples(int slice, int fromLocal, TupleSink sink) throws SQLException {
     try (Connection c = db.connection();

@@ -66,6 +66,16 @@ public final class TotalsEngine {
     this.clock = clock;
   }
 
+  /** Adds an update a slice of this node has just committed to the cached hours it touched (FlowTables#onStored). */
+  public void stored(dev.flowagg.node.storage.SliceUpdate u, long hourCutoff) {
+    cache.stored(u, hourCutoff);
+  }
+
+  /** How many pieces queries have read from the tables so far (tests: what the cache spared). */
+  long piecesRead() {
+    return cache.loads();
+  }
+
   /** Refuses a range the retention no longer covers (with the parameter to blame), before any row is read. */
   public void checkRetention(TotalsQuery q) throws Refused {
     long now = clock.millis();

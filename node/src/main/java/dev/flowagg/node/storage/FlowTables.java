@@ -63,6 +63,29 @@ public final class FlowTables implements AutoCloseable {
   private final Set<Long> hourPartitions = ConcurrentHashMap.newKeySet();
   private final Set<Long> dayPartitions = ConcurrentHashMap.newKeySet();
 
+  /** Hears every slice update this node commits, with the first hour it kept (see {@link #onStored}). */
+  public interface StoredListener {
+    void stored(SliceUpdate u, long hourCutoff);
+  }
+
+  private volatile StoredListener listener;
+
+  /** From now on {@code l} hears each update right after its commit (the query cache adds it to what it holds). */
+  public void onStored(StoredListener l) {
+    this.listener = l;
+  }
+
+  private void stored(SliceUpdate u, long hourCutoff) {
+    StoredListener l = listener;
+    if (l != null) {
+      try {
+        l.stored(u, hourCutoff);
+      } catch (RuntimeException e) {
+        log.warn("the query cache could not take slice {} event {}: {}", u.slice, u.seq, e.toString());
+      }
+    }
+  }
+
   public FlowTables(Database db) {
     this.db = db;
     this.postgres = db.kind() == DatabaseSettings.Kind.POSTGRESQL;
@@ -202,6 +225,7 @@ public final class FlowTables implements AutoCloseable {
         markChanged(c, "flow_hour_change", "epoch_hour", hours, u.slice, u.seq);
         c.commit();
         db.committed();
+        stored(u, hourCutoff);
         return expired;
       } catch (SQLException | RuntimeException | AlreadyApplied | Behind e) {
         c.rollback();

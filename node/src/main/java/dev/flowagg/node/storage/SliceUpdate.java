@@ -46,6 +46,23 @@ public final class SliceUpdate {
     return named;
   }
 
+  /** Row {@code i}: its tuple id, hour and the bytes it adds. */
+  public long rowTuple(int i) {
+    return rowTuple[i];
+  }
+
+  public long rowHour(int i) {
+    return rowHour[i];
+  }
+
+  public long rowTx(int i) {
+    return rowTx[i];
+  }
+
+  public long rowRx(int i) {
+    return rowRx[i];
+  }
+
   public SliceUpdate name(long tupleId, String srcApp, String destApp, String vpcId, long lastHour) {
     if (named == namedIds.length) {
       int n = named * 2;

@@ -60,6 +60,7 @@ final class SliceFixture implements AutoCloseable {
       SchemaMigration.migrate(this.settings.database());
       this.tables = new FlowTables(new Database(this.settings.database(), "test-tables", 4));
       this.engine = new TotalsEngine(tables.database(), 16 << 20, this.settings.retention(), clock);
+      tables.onStored(engine::stored);
       Config config = loaded.config();
       this.testKit = ActorTestKit.create("slices", config);
     } catch (IOException e) {
