@@ -97,6 +97,9 @@ public final class QueryBench {
         base + "/totals?from=" + firstHour + "&to=" + (lastHour + 1) + "&top=10&bucket=hour&group_by=src_app",
         repeats);
     if (sender != null) {
+      // The console's view: the last 24 hours up to now, the current hour being written by the sender meanwhile.
+      time(http, "GET /totals top-10 tuples over the last 24 hours, the current one being written",
+          base + "/totals?from=" + (lastHour - 22) + "&to=" + (lastHour + 2) + "&top=10", repeats);
       sender.destroy();
     }
     node.stop();
