@@ -4,6 +4,7 @@ import dev.flowagg.node.aggregate.FlowKey;
 import dev.flowagg.node.aggregate.FlowSlice;
 import dev.flowagg.node.settings.RetentionSettings;
 import dev.flowagg.node.storage.Database;
+import dev.flowagg.node.storage.SliceUpdate;
 import dev.flowagg.node.query.TotalsQuery.Bucket;
 import dev.flowagg.node.query.TotalsQuery.Dimension;
 import dev.flowagg.node.query.TotalsQuery.Order;
@@ -13,9 +14,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -67,7 +70,7 @@ public final class TotalsEngine {
   }
 
   /** Adds an update a slice of this node has just committed to the cached hours it touched (FlowTables#onStored). */
-  public void stored(dev.flowagg.node.storage.SliceUpdate u, long hourCutoff) {
+  public void stored(SliceUpdate u, long hourCutoff) {
     cache.stored(u, hourCutoff);
   }
 
@@ -100,8 +103,8 @@ public final class TotalsEngine {
    * Every tuple's totals in {@code hour}, in name order (the rows of {@code GET /flows?hour=N}); none for an hour the
    * retention no longer keeps. Blocks while it reads the tables.
    */
-  public void hourByTuple(long hour, java.util.function.Consumer<Row> sink) throws SQLException {
-    TotalsQuery q = new TotalsQuery(hour, hour + 1, Bucket.HOUR, java.util.EnumSet.allOf(Dimension.class),
+  public void hourByTuple(long hour, Consumer<Row> sink) throws SQLException {
+    TotalsQuery q = new TotalsQuery(hour, hour + 1, Bucket.HOUR, EnumSet.allOf(Dimension.class),
         TotalsQuery.Filter.NONE, 0, Order.NAMES, TotalsQuery.Format.JSON, Integer.MAX_VALUE, null);
     try {
       run(q, row -> {
