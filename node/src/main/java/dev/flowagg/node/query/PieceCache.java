@@ -32,8 +32,6 @@ final class PieceCache {
    * up with, or -1. Immutable once made.
    */
   record Piece(long seq, long through, long run, int[] local, long[] tx, long[] rx, int size) {
-    static final Piece EMPTY = new Piece(0, -1, -1, new int[0], new long[0], new long[0], 0);
-
     long bytes() {
       return 64 + (long) local.length * 20;
     }
