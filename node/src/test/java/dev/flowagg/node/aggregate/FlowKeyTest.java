@@ -3,7 +3,9 @@ package dev.flowagg.node.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FlowKeyTest {
@@ -25,6 +27,21 @@ class FlowKeyTest {
     }
     assertThat(counts).hasSize(FlowSlice.SLICES);
     assertThat(counts.values()).allSatisfy(n -> assertThat(n).isBetween(800, 1200));
+  }
+
+  @Test
+  void addressTuplesGetDistinctHashes() {
+    // As a NetFlow stream names them: clients talking to servers, through one exporter.
+    Set<Integer> hashes = new HashSet<>();
+    int n = 0;
+    for (int client = 1; client <= 1000; client++) {
+      for (int server = 1; server <= 100; server++, n++) {
+        FlowKey k = new FlowKey("10.0." + (client >> 8) + "." + (client & 255), "172.16.0." + server, "127.0.0.1");
+        hashes.add(k.hashCode());
+        assertThat(k).hasSameHashCodeAs(new FlowKey(k.srcApp(), k.destApp(), k.vpcId()));
+      }
+    }
+    assertThat(hashes.size()).isGreaterThan(n - n / 1000);
   }
 
   @Test
