@@ -185,11 +185,7 @@ final class PieceCache {
         b.add(local, tx, rx);
       }
     };
-    if (day) {
-      tables.rows(true, bucket, lo, hi, rows);
-    } else {
-      tables.hourRowsWithSeqs(bucket, lo, hi, rows, (slice, seq) -> through[slice - lo] = seq);
-    }
+    tables.rows(day, bucket, lo, hi, rows, (slice, seq) -> through[slice - lo] = seq);
     for (Map.Entry<Integer, Long> e : staleSeqs.entrySet()) {
       int slice = e.getKey();
       Builder b = builders[slice - lo];
@@ -204,20 +200,28 @@ final class PieceCache {
     return loaded;
   }
 
+  private static final Builder NOT_CACHED = new Builder();
+
   /** Adds an update a slice of this node has just committed to the pieces of the hours it touched. */
   synchronized void stored(SliceUpdate u, long hourCutoff) {
     int slice = u.slice();
     long e = u.seq();
+    // Per hour of the update: a builder of its rows when that hour's piece is cached, else NOT_CACHED.
     Map<Long, Builder> byHour = new HashMap<>();
     for (int i = 0; i < u.rowCount(); i++) {
       long hour = u.rowHour(i);
-      if (hour >= hourCutoff && pieces.containsKey(new Key(false, hour, slice))) {
+      Builder b = hour < hourCutoff ? NOT_CACHED
+          : byHour.computeIfAbsent(hour, h -> pieces.containsKey(new Key(false, h, slice)) ? new Builder() : NOT_CACHED);
+      if (b != NOT_CACHED) {
         // A tuple id is its slice in the high bits and its number in the low 32 (FlowTables.tupleId).
-        byHour.computeIfAbsent(hour, h -> new Builder()).add((int) u.rowTuple(i), u.rowTx(i), u.rowRx(i));
+        b.add((int) u.rowTuple(i), u.rowTx(i), u.rowRx(i));
       }
     }
     Map<Key, Piece> updated = new HashMap<>();
     for (Map.Entry<Long, Builder> h : byHour.entrySet()) {
+      if (h.getValue() == NOT_CACHED) {
+        continue;
+      }
       Key key = new Key(false, h.getKey(), slice);
       Piece p = pieces.get(key);
       if (exactThrough(slice, p) == e - 1) {

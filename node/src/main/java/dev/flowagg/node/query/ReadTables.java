@@ -70,15 +70,28 @@ final class ReadTables {
     return out;
   }
 
-  /** The rows of one hour (or day), of the slices in {@code [fromSlice, toSlice)}. */
-  void rows(boolean day, long bucket, int fromSlice, int toSlice, RowSink sink) throws SQLException {
+  /** Receives the sequence number of a slice's newest event in the tables. */
+  @FunctionalInterface
+  interface SeqSink {
+    void seq(int slice, long seq);
+  }
+
+  /**
+   * The rows of one hour (or day), of the slices in {@code [fromSlice, toSlice)}. For an hour, each slice's newest
+   * stored event comes too, read in the same statement: one snapshot of the tables, so the rows are exactly those of
+   * the events up to that number.
+   */
+  void rows(boolean day, long bucket, int fromSlice, int toSlice, RowSink sink, SeqSink seqs) throws SQLException {
     long lo = FlowTables.tupleId(fromSlice, 0);
     long hi = FlowTables.tupleId(toSlice, 0);
-    String sql = postgres
+    // The slices' newest events come keyed below zero (-1 - slice), so none can be taken for a row.
+    String slices = day ? "" : "SELECT CAST(-1 - slice AS BIGINT), seq, CAST(0 AS BIGINT) FROM flow_slice "
+        + "WHERE slice >= " + fromSlice + " AND slice < " + toSlice + " UNION ALL ";
+    String sql = slices + (postgres
         ? "SELECT tuple_id, bytes_tx, bytes_rx FROM " + (day ? "flow_day WHERE epoch_day" : "flow_hour WHERE epoch_hour")
             + " = ? AND tuple_id >= ? AND tuple_id < ?"
         : "SELECT row_key, bytes_tx, bytes_rx FROM " + (day ? "flow_day" : "flow_hour")
-            + " WHERE row_key >= ? AND row_key < ?";
+            + " WHERE row_key >= ? AND row_key < ?");
     try (Connection c = db.connection(); PreparedStatement s = c.prepareStatement(sql)) {
       if (postgres) {
         c.setAutoCommit(false); // streams through a cursor
@@ -93,58 +106,12 @@ final class ReadTables {
       }
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          long tuple = rs.getLong(1) & TUPLE_MASK;
-          sink.row(FlowTables.sliceOf(tuple), (int) tuple, rs.getLong(2), rs.getLong(3));
-        }
-      } finally {
-        if (postgres) {
-          c.rollback();
-          c.setAutoCommit(true);
-        }
-      }
-    }
-  }
-
-  /** Receives the sequence number of a slice's newest event in the tables. */
-  @FunctionalInterface
-  interface SeqSink {
-    void seq(int slice, long seq);
-  }
-
-  /**
-   * The rows of one hour of the slices in {@code [fromSlice, toSlice)}, and each slice's newest stored event, read in
-   * one statement: one snapshot of the tables, so the rows are exactly those of the events up to that number.
-   */
-  void hourRowsWithSeqs(long hour, int fromSlice, int toSlice, RowSink rows, SeqSink seqs) throws SQLException {
-    long lo = FlowTables.tupleId(fromSlice, 0);
-    long hi = FlowTables.tupleId(toSlice, 0);
-    // The slices' rows come first, keyed below zero (-1 - slice), so no row can be taken for one.
-    String slices = "SELECT CAST(-1 - slice AS BIGINT), seq, CAST(0 AS BIGINT) FROM flow_slice WHERE slice >= ? AND slice < ?";
-    String sql = postgres
-        ? slices + " UNION ALL SELECT tuple_id, bytes_tx, bytes_rx FROM flow_hour WHERE epoch_hour = ? "
-            + "AND tuple_id >= ? AND tuple_id < ?"
-        : slices + " UNION ALL SELECT row_key, bytes_tx, bytes_rx FROM flow_hour WHERE row_key >= ? AND row_key < ?";
-    try (Connection c = db.connection(); PreparedStatement s = c.prepareStatement(sql)) {
-      s.setInt(1, fromSlice);
-      s.setInt(2, toSlice);
-      if (postgres) {
-        c.setAutoCommit(false); // streams through a cursor
-        s.setFetchSize(10_000);
-        s.setLong(3, hour);
-        s.setLong(4, lo);
-        s.setLong(5, hi);
-      } else {
-        s.setLong(3, (hour << FlowTables.TUPLE_BITS) + lo);
-        s.setLong(4, (hour << FlowTables.TUPLE_BITS) + hi);
-      }
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
           long key = rs.getLong(1);
           if (key < 0) {
             seqs.seq((int) (-1 - key), rs.getLong(2));
           } else {
             long tuple = key & TUPLE_MASK;
-            rows.row(FlowTables.sliceOf(tuple), (int) tuple, rs.getLong(2), rs.getLong(3));
+            sink.row(FlowTables.sliceOf(tuple), (int) tuple, rs.getLong(2), rs.getLong(3));
           }
         }
       } finally {
