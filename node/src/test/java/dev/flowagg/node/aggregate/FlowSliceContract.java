@@ -118,6 +118,21 @@ abstract class FlowSliceContract {
   }
 
   @Test
+  void lateRowsOfManyTuplesAreCheckedAgainstTheirOwnStoredTotals() {
+    FlowKey a = tupleOf(SLICE, "a");
+    FlowKey b = tupleOf(SLICE, "b");
+    FlowKey c = tupleOf(SLICE, "c");
+    long h = f.hour();
+    f.write(SLICE, unique(), false, deltas(a, h - 1, 1, 2, c, h - 1, Long.MAX_VALUE - 5, 3));
+    f.write(SLICE, unique(), false, deltas(a, h, 1, 0, b, h, 1, 0, c, h, 1, 0));
+    assertThat(f.write(SLICE, unique(), false, deltas(a, h - 1, 10, 0, b, h - 1, 10, 0, c, h - 1, 10, 0)))
+        .isEqualTo(new FlowSlice.Overflow(c, h - 1, "bytes_tx"));
+    assertThat(f.write(SLICE, unique(), true, deltas(c, h - 1, 10, 0, a, h - 1, 10, 0, b, h - 1, 10, 0)))
+        .isEqualTo(new FlowSlice.Done(1, 0));
+    assertThat(f.rows(h - 1)).containsExactlyInAnyOrder(row(a, 11, 2), row(b, 10, 0), row(c, Long.MAX_VALUE - 5, 3));
+  }
+
+  @Test
   void aReservationHoldsRoomAgainstOtherWrites() {
     FlowKey a = tupleOf(SLICE, "a");
     long h = f.hour();
