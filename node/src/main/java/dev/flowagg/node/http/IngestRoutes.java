@@ -76,6 +76,7 @@ public final class IngestRoutes extends AllDirectives {
             "waiting_entries", c.pendingEntries.get() + c.inFlightEntries.get(),
             "stored_entries_per_second", Math.round(c.storedPerSecond()),
             "last_delivery_ms", c.lastDeliveryMillis.get(),
+            "delivery_period_ms", c.deliveryPeriodMillis.get(),
             "log_errors", c.logErrors.get()));
     body.put(
         "templates",

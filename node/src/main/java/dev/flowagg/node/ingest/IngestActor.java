@@ -134,7 +134,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private final Map<IpAddress, long[]> sentSinceCut = new HashMap<>();
   private static final int MAX_EXPORTERS_TRACKED = 4096;
   private static final long SHARE_SLACK = 64;
-  private long lastCutNanos = System.nanoTime();
+  private final DeliveryPacing pacing;
   /** When the table's oldest undelivered delta arrived (0 while the table is empty). */
   private long tableOldestNanos;
   private ActorRef<Drained> drainedTo;
@@ -152,6 +152,9 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     this.pool = pool;
     this.writer = writer;
     this.settings = settings;
+    this.pacing = new DeliveryPacing(settings.flushInterval(), settings.maxFlushInterval(), settings.storeShare(),
+        settings.maxPendingEntries(), System.nanoTime());
+    counters.deliveryPeriodMillis.set(settings.flushInterval().toMillis());
     this.retention = retention;
     this.counters = counters;
     this.log = log;
@@ -383,10 +386,10 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       return this;
     }
     if (kernel.pendingEntries() == 0 || inFlight != null || cutting
-        || (drainedTo == null && System.nanoTime() - lastCutNanos < settings.flushInterval().toNanos())) {
+        || (drainedTo == null && !pacing.due(System.nanoTime(), kernel.pendingEntries()))) {
       return this;
     }
-    lastCutNanos = System.nanoTime();
+    pacing.cut(System.nanoTime());
     DrainedRows drained = kernel.drainRows();
     long covered = -1;
     if (log != null) {
@@ -486,7 +489,10 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     counters.inFlightOldestNanos.set(0);
     counters.deliveries.incrementAndGet();
     counters.entriesDelivered.addAndGet(d.delivery().entries());
-    counters.delivered(d.delivery().entries(), (System.nanoTime() - d.delivery().sentNanos()) / 1_000_000);
+    long storeNanos = System.nanoTime() - d.delivery().sentNanos();
+    counters.delivered(d.delivery().entries(), storeNanos / 1_000_000);
+    pacing.stored(storeNanos, d.stored() == null || d.stored().retries() > 0);
+    counters.deliveryPeriodMillis.set(pacing.period().toMillis());
     if (d.stored() != null) {
       counters.deliveryRetries.addAndGet(d.stored().retries());
       counters.entriesOutsideRetention.addAndGet(d.stored().rowsExpired());

@@ -41,6 +41,8 @@ public final class IngestCounters {
 
   /** How long the last delivery took to store, and the entries per second it stored (a moving average). */
   public final AtomicLong lastDeliveryMillis = new AtomicLong();
+  /** The time between deliveries now asked for: the flush interval, or longer after slow deliveries. */
+  public final AtomicLong deliveryPeriodMillis = new AtomicLong();
   private volatile double storedPerSecond;
 
   /** Records a delivery of {@code entries} that took {@code millis} to store. */

@@ -48,6 +48,9 @@ public final class IngestCollector implements MultiCollector {
     out.add(family("flowagg_ingest_lag_seconds",
             "Age of the oldest NetFlow delta not yet stored: how far behind GET /flows is")
         .add(c.lagMillis(System.nanoTime()) / 1000.0).gauge());
+    out.add(family("flowagg_ingest_delivery_period_seconds",
+            "Time between NetFlow deliveries now asked for: the flush interval, longer after slow deliveries")
+        .add(c.deliveryPeriodMillis.get() / 1000.0).gauge());
     out.add(family("flowagg_ingest_entries_outside_retention",
             "Entries left out because their hour is past the retention or too far ahead of the clock")
         .add(c.entriesOutsideRetention.get()).counter());

@@ -22,6 +22,8 @@ public record IngestSettings(
     SamplingMode sampling,
     Duration templateLifetime,
     Duration flushInterval,
+    Duration maxFlushInterval,
+    double storeShare,
     int maxPendingEntries,
     boolean logPending,
     int batchDatagrams,
@@ -53,12 +55,30 @@ public record IngestSettings(
         SamplingMode.valueOf(sampling),
         c.getDuration("template-lifetime"),
         c.getDuration("flush-interval"),
+        c.getDuration("max-flush-interval"),
+        storeShare(c.getString("store-share")),
         c.getInt("max-pending-entries"),
         c.getBoolean("log-pending"),
         c.getInt("batch-datagrams"),
         (int) c.getBytes("batch-bytes").longValue(),
         c.getInt("batches"),
         c.getDuration("log-interval"));
+  }
+
+  /** A share of the time in (0, 1], written {@code 0.25} or {@code 25%}. */
+  static double storeShare(String text) {
+    String t = text.strip();
+    double share;
+    try {
+      share = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100 : Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      share = Double.NaN;
+    }
+    if (!(share > 0 && share <= 1)) {
+      throw new IllegalArgumentException(
+          "FLOWAGG_STORE_SHARE must be a share of the time above 0 and at most 1 (or 100%), not '" + text + "'");
+    }
+    return share;
   }
 
   /** {@code "10.0.0.0/8, 2001:db8::/32, 192.0.2.7"} into prefixes; empty means every exporter is allowed. */

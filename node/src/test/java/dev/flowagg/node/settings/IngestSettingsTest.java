@@ -30,4 +30,16 @@ class IngestSettingsTest {
         .hasMessageContaining("FLOWAGG_NATIVE_CPU='avx512'")
         .hasMessageContaining("x86-64-v4");
   }
+
+  @Test
+  void theStoreShareIsAFractionOrAPercentage() {
+    assertThat(IngestSettings.from(ingest(Map.of())).storeShare()).isEqualTo(0.25);
+    assertThat(IngestSettings.from(ingest(Map.of("flowagg.ingest.store-share", "50%"))).storeShare()).isEqualTo(0.5);
+    assertThat(IngestSettings.from(ingest(Map.of("flowagg.ingest.store-share", "1"))).storeShare()).isEqualTo(1.0);
+    for (String bad : new String[] {"0", "150%", "-0.5", "half"}) {
+      assertThatThrownBy(() -> IngestSettings.from(ingest(Map.of("flowagg.ingest.store-share", bad))))
+          .hasMessageContaining("FLOWAGG_STORE_SHARE")
+          .hasMessageContaining("'" + bad + "'");
+    }
+  }
 }
