@@ -32,7 +32,9 @@ import java.util.zip.CRC32C;
  * {@link #recover()} returns the deliveries never stored (sent again under the same writer id and number, which the
  * slices apply once) and the segments written after the last cut (decoded again as new input). Writes go to the
  * operating system's page cache, which a killed process does not lose; the delivery records are also synced, once
- * per cut, for a machine that stops. Not thread-safe: the ingest actor owns it.
+ * per cut, for a machine that stops. Not thread-safe: the ingest actor owns it, and hands {@link #cut} to the thread
+ * that builds a delivery; meanwhile the actor only appends batches and rotates segments, which share no state with a
+ * cut but the directory (a cut deletes only segments already closed).
  */
 public final class DeliveryLog implements AutoCloseable {
 
@@ -54,6 +56,7 @@ public final class DeliveryLog implements AutoCloseable {
   private FileChannel segment;
   private long segmentNumber;
   private int undone;
+  /** The checksum and header of batch appends (the actor's). */
   private final CRC32C crc = new CRC32C();
   private final ByteBuffer header = ByteBuffer.allocateDirect(12).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -233,11 +236,12 @@ public final class DeliveryLog implements AutoCloseable {
     undone = pending.size();
   }
 
+  /** Appends a delivery record; its own checksum, since a cut is written while batches go on being appended. */
   private void append(ByteBuffer record) throws IOException {
-    crc.reset();
-    crc.update(record.duplicate());
+    CRC32C sum = new CRC32C();
+    sum.update(record.duplicate());
     ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-    head.putInt(record.remaining()).putInt((int) crc.getValue()).flip();
+    head.putInt(record.remaining()).putInt((int) sum.getValue()).flip();
     writeFully(deliveries, new ByteBuffer[] {head, record});
   }
 

@@ -79,7 +79,8 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       long sentNanos) {}
 
   /** A delivery built from drained rows, off the decoding thread; the log segment it covers. */
-  private record Cut(Delivery delivery, long coveredSegment, Throwable failure) implements Command {}
+  /** A delivery built (or not: {@code failure}); {@code logFailure} when its record could not be kept on disk. */
+  private record Cut(Delivery delivery, IOException logFailure, Throwable failure) implements Command {}
 
   /** What the delivery log kept from the last run: handled first, before anything is received. */
   private record Recover(DeliveryLog.Recovered recovered) implements Command {}
@@ -135,6 +136,8 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
   private static final int MAX_EXPORTERS_TRACKED = 4096;
   private static final long SHARE_SLACK = 64;
   private final DeliveryPacing pacing;
+  /** Datagrams dropped by reason (busy, pending_full, over_share, oversize) as of the last warning. */
+  private long[] droppedReported = new long[4];
   /** When the table's oldest undelivered delta arrived (0 while the table is empty). */
   private long tableOldestNanos;
   private ActorRef<Drained> drainedTo;
@@ -413,9 +416,28 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
     long coveredSegment = covered;
     cutting = true;
     getContext().pipeToSelf(
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> build(drained, number, oldest, first, last), cutter),
-        (delivery, failure) -> new Cut(delivery, coveredSegment, failure));
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> keep(build(drained, number, oldest, first, last), coveredSegment), cutter),
+        (cut, failure) -> failure != null ? new Cut(null, null, failure) : cut);
     return this;
+  }
+
+  /**
+   * Records a built delivery in the log and deletes the datagrams it covers; on the cutting thread too, since at high
+   * cardinality the record is megabytes (synced) and the segments it frees hold every datagram since the last cut:
+   * on the ingest actor's thread this stalled decoding long enough for the receive batches to run out. Nothing else
+   * writes the delivery log meanwhile: no delivery is under way while one is being cut.
+   */
+  private Cut keep(Delivery d, long coveredSegment) {
+    if (log == null || coveredSegment < 0 || d.entries() == 0) {
+      return new Cut(d, null, null);
+    }
+    try {
+      log.cut(d.writer(), d.number(), d.bySlice(), coveredSegment);
+      return new Cut(d, null, null);
+    } catch (IOException e) {
+      return new Cut(d, e, null);
+    }
   }
 
   /** Names, checks and encodes drained rows per slice; on the cutting thread. */
@@ -455,12 +477,8 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       flush();
       return answerIfDrained();
     }
-    if (log != null && c.coveredSegment() >= 0) {
-      try {
-        log.cut(d.writer(), d.number(), d.bySlice(), c.coveredSegment());
-      } catch (IOException e) {
-        logFailed("could not keep a delivery on disk", e);
-      }
+    if (c.logFailure() != null) {
+      logFailed("could not keep a delivery on disk", c.logFailure());
     }
     send(d);
     return this;
@@ -509,6 +527,7 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
 
   private Behavior<Command> housekeeping() {
     reportNotAllowed();
+    reportDropped();
     long now = System.currentTimeMillis();
     kernel.expire(now);
     learner.expire(now);
@@ -530,6 +549,34 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       }
     }
     return this;
+  }
+
+  /**
+   * One warning per interval for datagrams dropped for want of room, by reason, however many there were: each is
+   * data lost, so it must show in the log as well as in {@code GET /ingest/stats} and {@code /metrics}.
+   */
+  private void reportDropped() {
+    long[] now = {
+      counters.datagramsDroppedBusy.get(), counters.droppedPendingFull.total(), counters.droppedOverShare.total(),
+      counters.datagramsDroppedOversize.get()
+    };
+    String[] why = {
+      "busy (every receive batch was waiting for the decoder: the node is short of CPU)",
+      "pending_full (FLOWAGG_MAX_PENDING_ENTRIES entries waiting to be stored)",
+      "over_share (an exporter far above its share while the table is more than half full)",
+      "oversize (longer than a receive slot)"
+    };
+    List<String> fresh = new ArrayList<>();
+    for (int i = 0; i < now.length; i++) {
+      if (now[i] > droppedReported[i]) {
+        fresh.add((now[i] - droppedReported[i]) + " " + why[i]);
+      }
+    }
+    droppedReported = now;
+    if (!fresh.isEmpty()) {
+      getContext().getLog().warn("NetFlow datagrams dropped in the last {} s: {}; see GET /ingest/stats",
+          settings.logInterval().toSeconds(), String.join(", ", fresh));
+    }
   }
 
   /** One warning per interval naming the busiest sources that were dropped, however many there were. */

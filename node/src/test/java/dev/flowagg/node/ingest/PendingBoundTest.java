@@ -3,6 +3,9 @@ package dev.flowagg.node.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowagg.node.testing.InProcessNode;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The table of deltas waiting to be stored is bounded by distinct (tuple, hour) entries: past the bound datagrams
@@ -82,12 +86,17 @@ class PendingBoundTest {
     Map<String, Object> settings = new java.util.HashMap<>(InProcessNode.withNetflow(port, Map.of()));
     settings.put("flowagg.ingest.flush-interval", "1h");
     settings.put("flowagg.ingest.max-pending-entries", maxPending);
+    settings.put("flowagg.ingest.log-interval", "1s");
     return InProcessNode.start(settings);
   }
 
   @Test
   void pastTheBoundDatagramsAreDroppedUnderTheirOwnReasonAndCountedPerExporter() throws Exception {
     int port = NodeProcess.freePort();
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    Logger ingestLog = (Logger) LoggerFactory.getLogger(IngestActor.class);
+    warnings.start();
+    ingestLog.addAppender(warnings);
     try (InProcessNode node = node(port, 500)) {
       List<byte[]> first = datagrams(0, 600);
       send("127.0.0.2", port, first);
@@ -111,6 +120,12 @@ class PendingBoundTest {
       assertThat(PrometheusText.parse(node.http.get("/metrics").body()).value(
               "flowagg_ingest_exporter_dropped_datagrams_total", "exporter", "127.0.0.2", "reason", "pending_full"))
           .isEqualTo(droppedNow);
+      // And in the log, at most once per log interval.
+      await().atMost(Duration.ofSeconds(20)).until(() -> warnings.list.stream().anyMatch(
+          e -> e.getFormattedMessage().startsWith("NetFlow datagrams dropped in the last 1 s: ")
+              && e.getFormattedMessage().contains(" pending_full ")));
+    } finally {
+      ingestLog.detachAppender(warnings);
     }
   }
 
