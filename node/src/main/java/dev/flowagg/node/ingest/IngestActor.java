@@ -78,8 +78,10 @@ public final class IngestActor extends AbstractBehavior<IngestActor.Command> {
       long writer, long number, Map<Integer, List<DeltaBlock>> bySlice, int entries, long oldestNanos,
       long sentNanos) {}
 
-  /** A delivery built from drained rows, off the decoding thread; the log segment it covers. */
-  /** A delivery built (or not: {@code failure}); {@code logFailure} when its record could not be kept on disk. */
+  /**
+   * A delivery built from drained rows off the decoding thread (or not: {@code failure}); {@code logFailure} when its
+   * record could not be kept on disk.
+   */
   private record Cut(Delivery delivery, IOException logFailure, Throwable failure) implements Command {}
 
   /** What the delivery log kept from the last run: handled first, before anything is received. */

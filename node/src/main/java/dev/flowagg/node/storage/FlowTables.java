@@ -566,8 +566,8 @@ public final class FlowTables implements AutoCloseable {
 
   /**
    * The totals of {@code (tuple, hour)} pairs that have a row; {@code [tx, rx]} by index of the pair. PostgreSQL gets
-   * every pair in one statement (a delivery that straddles an hour can ask for every tuple of the slice: one round
-   * trip per pair made PostgreSQL spend most of a delivery here); H2, in the same process, is asked pair by pair.
+   * every pair in one statement: a delivery that straddles an hour can ask for every tuple of the slice, and one round
+   * trip per pair made such deliveries slow. H2, in the same process, is asked pair by pair.
    */
   public Map<Integer, long[]> totals(long[] tupleIds, long[] hours) throws SQLException {
     Map<Integer, long[]> out = new HashMap<>();
@@ -576,17 +576,11 @@ public final class FlowTables implements AutoCloseable {
     }
     try (Connection c = db.connection()) {
       if (postgres) {
-        Long[] ids = new Long[tupleIds.length];
-        Long[] hs = new Long[hours.length];
-        for (int i = 0; i < tupleIds.length; i++) {
-          ids[i] = tupleIds[i];
-          hs[i] = hours[i];
-        }
         try (PreparedStatement s = c.prepareStatement(
             "SELECT p.i, h.bytes_tx, h.bytes_rx FROM unnest(?::bigint[], ?::bigint[]) WITH ORDINALITY p(t, h, i) "
                 + "JOIN flow_hour h ON h.epoch_hour = p.h AND h.tuple_id = p.t")) {
-          s.setArray(1, c.createArrayOf("bigint", ids));
-          s.setArray(2, c.createArrayOf("bigint", hs));
+          s.setArray(1, longs(c, tupleIds, tupleIds.length));
+          s.setArray(2, longs(c, hours, hours.length));
           try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
               out.put((int) rs.getLong(1) - 1, new long[] {rs.getLong(2), rs.getLong(3)});
